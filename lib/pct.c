@@ -15,8 +15,10 @@ pct_decode_inplace(char *s, size_t n, enum pct_mode mode)
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			hi = i + 1 < n ? str_hexval((unsigned char)s[i + 1]) : -1;
-			lo = i + 2 < n ? str_hexval((unsigned char)s[i + 2]) : -1;
+			hi = i + 1 < n ? str_hexval((unsigned char)s[i + 1])
+			               : -1;
+			lo = i + 2 < n ? str_hexval((unsigned char)s[i + 2])
+			               : -1;
 			if (hi >= 0 && lo >= 0) {
 				s[o++] = (char)(hi * 16 + lo);
 				i += 2;

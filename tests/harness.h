@@ -51,10 +51,11 @@ harness_check_int(const char *file, int line, const char *name, long long got,
 }
 
 static __attribute__((unused)) void
-harness_check_mem(const char *file, int line, const char *name,
-    const void *got, size_t gotlen, const void *want, size_t wantlen)
+harness_check_mem(const char *file, int line, const char *name, const void *got,
+    size_t gotlen, const void *want, size_t wantlen)
 {
-	if (gotlen == wantlen && (gotlen == 0 || memcmp(got, want, gotlen) == 0)) {
+	if (gotlen == wantlen &&
+	    (gotlen == 0 || memcmp(got, want, gotlen) == 0)) {
 		harness_passed++;
 		return;
 	}
@@ -64,8 +65,8 @@ harness_check_mem(const char *file, int line, const char *name,
 }
 
 static __attribute__((unused)) void
-harness_check_str(const char *file, int line, const char *name,
-    const char *got, const char *want)
+harness_check_str(const char *file, int line, const char *name, const char *got,
+    const char *want)
 {
 	if (got == NULL || want == NULL) {
 		if (got == want) {
@@ -101,13 +102,14 @@ harness_done(void)
 	return harness_failed == 0 ? 0 : 1;
 }
 
-#define CHECK(name, cond) harness_check(__FILE__, __LINE__, (name), !!(cond), #cond)
-#define CHECK_INT(name, got, want)                                            \
-	harness_check_int(__FILE__, __LINE__, (name), (long long)(got),       \
+#define CHECK(name, cond)                                                      \
+	harness_check(__FILE__, __LINE__, (name), !!(cond), #cond)
+#define CHECK_INT(name, got, want)                                             \
+	harness_check_int(__FILE__, __LINE__, (name), (long long)(got),        \
 	    (long long)(want))
-#define CHECK_STR(name, got, want)                                            \
+#define CHECK_STR(name, got, want)                                             \
 	harness_check_str(__FILE__, __LINE__, (name), (got), (want))
-#define CHECK_MEM(name, got, gotlen, want, wantlen)                           \
+#define CHECK_MEM(name, got, gotlen, want, wantlen)                            \
 	harness_check_mem(__FILE__, __LINE__, (name), (got), (gotlen), (want), \
 	    (wantlen))
 

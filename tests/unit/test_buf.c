@@ -82,20 +82,25 @@ test_str_numbers(void)
 		rc = str_to_u64(str_from(nums[i].in), nums[i].max, &v);
 		CHECK_INT(nums[i].name, rc, nums[i].rc);
 		if (rc == 0)
-			CHECK_INT(nums[i].name, (long long)v, (long long)nums[i].out);
+			CHECK_INT(nums[i].name, (long long)v,
+			    (long long)nums[i].out);
 	}
 }
 
 static void
 test_str_views(void)
 {
-	CHECK("caseeq", str_caseeq(STR_LIT("Content-Type"), STR_LIT("content-type")));
+	CHECK("caseeq",
+	    str_caseeq(STR_LIT("Content-Type"), STR_LIT("content-type")));
 	CHECK("caseeq length", !str_caseeq(STR_LIT("a"), STR_LIT("ab")));
 	CHECK("eq is exact", !str_eq(STR_LIT("A"), STR_LIT("a")));
-	CHECK("caseprefix", str_caseprefix(STR_LIT("Multipart/Form"), "multipart/"));
+	CHECK("caseprefix",
+	    str_caseprefix(STR_LIT("Multipart/Form"), "multipart/"));
 	CHECK("trim", str_eq(str_trim(STR_LIT(" \tx y\t ")), STR_LIT("x y")));
-	CHECK("tchar", str_is_tchar('!') && !str_is_tchar('(') && !str_is_tchar(0));
-	CHECK_INT("hexval", str_hexval('F') + str_hexval('a') + str_hexval('9'), 34);
+	CHECK("tchar",
+	    str_is_tchar('!') && !str_is_tchar('(') && !str_is_tchar(0));
+	CHECK_INT("hexval", str_hexval('F') + str_hexval('a') + str_hexval('9'),
+	    34);
 	CHECK_INT("hexval bad", str_hexval('g'), -1);
 }
 

@@ -46,8 +46,8 @@ main(void)
 		rc = pct_decode(in, strlen(cases[i].in), cases[i].mode, &out);
 		CHECK_INT(cases[i].name, rc, cases[i].rc);
 		if (rc == 0)
-			CHECK_MEM(cases[i].name, out.data ? out.data : "", out.len,
-			    cases[i].out, cases[i].outlen);
+			CHECK_MEM(cases[i].name, out.data ? out.data : "",
+			    out.len, cases[i].out, cases[i].outlen);
 		free(in);
 		buf_fini(&out);
 	}
