@@ -1,0 +1,88 @@
+/*
+ * bounds.h - every bound cgihttpd places on untrusted input (STYLE Rule 9).
+ *
+ * Each bound gives its default, the reason for the number, the
+ * cgihttpd.conf directive (in parentheses) that may lower it, and the status
+ * sent when it is passed. Configuration may lower a bound, never raise it
+ * past the value here. Code refers only to these names.
+ */
+#ifndef SERVER_BOUNDS_H
+#define SERVER_BOUNDS_H
+
+/* ---- HTTP request head (server/http_parse.c) ---- */
+
+/*
+ * Bytes of the request-target (max_target). Over it: 414. RFC 9112 3
+ * recommends supporting at least 8000 octets; 8 KiB is what nginx and
+ * Apache accept, so every real client fits.
+ */
+#define BOUND_TARGET_BYTES 8192
+/*
+ * Bytes of a method token (no directive). Over it: 501 (RFC 9112 3: a
+ * method longer than any implemented one). Our longest is OPTIONS (7);
+ * registered methods stay under 20, so 32 wastes nothing real.
+ */
+#define BOUND_METHOD_BYTES 32
+/*
+ * Bytes of the request line, CRLF excluded (max_request_line). Over it: 414.
+ * Method, two spaces, the longest target and "HTTP/1.1": any line over it
+ * must have a target over BOUND_TARGET_BYTES, so the answer is the same 414.
+ */
+#define BOUND_REQUEST_LINE_BYTES                                               \
+	(BOUND_METHOD_BYTES + 1 + BOUND_TARGET_BYTES + 1 + 8)
+/*
+ * Bytes of one header field line, CRLF excluded (max_field_line). Over it:
+ * 431. Apache's LimitRequestFieldSize is 8190; big cookies fit in 8 KiB.
+ */
+#define BOUND_FIELD_LINE_BYTES 8192
+/*
+ * Bytes of the whole request head: leading empty lines, request line, field
+ * lines and the closing empty line (max_head). Over it: 431 (414 when the
+ * request line alone passes its own bound first). 16 KiB holds the longest
+ * request line plus a maximal cookie line; nginx's default is 4 x 8 KiB of
+ * buffers, and every byte here is held per connection while parsing.
+ */
+#define BOUND_HEAD_BYTES 16384
+/*
+ * Header fields per request (max_fields). Over it: 431. Browsers send one
+ * to two dozen; Apache's LimitRequestFields default is 100. Each costs a
+ * slot in the caller's field array.
+ */
+#define BOUND_HEAD_FIELDS 100
+
+/* ---- HTTP request body (server/chunked.c and the body readers) ---- */
+
+/*
+ * Decoded request body bytes (max_body, --max-body). Over it: 413, checked
+ * against Content-Length before reading and against the running total of a
+ * chunked body. Uploads bigger than 64 MiB belong in another tool.
+ */
+#define BOUND_BODY_BYTES (64ull * 1024 * 1024)
+/*
+ * Hex digits in a chunk-size, leading zeros included (no directive).
+ * More: 400. 16 hex digits already hold any 64-bit value; a longer size is
+ * an overflow attempt (RFC 9112 7.1 demands an overflow check).
+ */
+#define BOUND_CHUNK_SIZE_DIGITS 16
+/*
+ * Bytes of chunk extensions over a whole body (no directive). Over it: 400.
+ * Extensions are ignored (RFC 9112 7.1.1), so they are pure overhead; a
+ * body of one-byte chunks with long extensions is a CPU and bandwidth
+ * attack (picohttpparser refuses such streams for the same reason).
+ */
+#define BOUND_CHUNK_EXT_BYTES 4096
+/*
+ * Bytes of the trailer section after the last chunk (no directive). Over
+ * it: 431. Trailers are parsed for syntax and discarded (RFC 9112 7.1.2).
+ */
+#define BOUND_TRAILER_BYTES 8192
+
+/* ---- MIME table (server/mime.c; a local file, still bounded) ---- */
+
+/* Bytes of an extension that can be looked up; longer ones have no type. */
+#define BOUND_MIME_EXT_BYTES 32
+/* Bytes of /etc/mime.types read; past it the rest is ignored (Debian's is
+ * about 60 KiB). */
+#define BOUND_MIME_FILE_BYTES (1024 * 1024)
+
+#endif /* SERVER_BOUNDS_H */
