@@ -1,32 +1,158 @@
 /*
  * form.c - the per-request field store and body reader (form.h).
  *
- * Work in progress: the contract in form.h is fixed; the body is being
- * written.
+ * Strings live in blocks chained from f->mem and released together by
+ * form_free; the field array grows by doubling. Values are collected in
+ * bounded buffers while a parser streams them, and stored when the field
+ * is complete, so a truncated field is never reported. Uploads past
+ * spill_threshold go to an unlinked temp file (O_TMPFILE, or mkostemp and
+ * unlink), so memory does not depend on upload size.
  */
 #include "form.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "cookie.h"
+#include "multipart.h"
+#include "str.h"
+#include "urlencoded.h"
+
+#define FORM_READ_CHUNK   65536 /* bytes per read(2): one pipe's worth */
+#define FORM_MAX_PREAMBLE 65536 /* browsers send none; see form.h */
+
+struct form_chunk {
+	struct form_chunk *next;
+	max_align_t align[]; /* the allocation itself */
+};
 
 void
 form_limits_default(struct form_limits *lim)
 {
 	memset(lim, 0, sizeof(*lim));
+	/* 64 MiB: room for a photo or a short video upload; bigger uploads
+	 * are a deliberate choice (and a bigger --max-body in the server). */
+	lim->max_body = 64u << 20;
+	/* 1000 fields, as PHP's max_input_vars and Go's multipart part cap:
+	 * real forms have dozens; each field costs a slot and two copies. */
+	lim->max_fields = 1000;
+	/* 1 KiB names: control names are short identifiers. */
+	lim->max_name = 1024;
+	/* 1 MiB values: a large textarea paste, yet 1000 of them still fit
+	 * in max_body. */
+	lim->max_value = 1u << 20;
+	/* 20 uploads, as PHP's max_file_uploads: enough for an
+	 * <input multiple> of photos, few enough to bound temp files. */
+	lim->max_files = 20;
+	/* One upload may use the whole body. */
+	lim->max_file_size = 64u << 20;
+	/* Temp disk for one request: the body bound, so a request cannot
+	 * write more than it sent. */
+	lim->max_disk = 64u << 20;
+	/* 8 KiB per part header block, as a request head: browsers send
+	 * two or three short lines (L-MP-19). */
+	lim->max_part_headers = 8192;
+	/* 180 cookies: the per-domain cap browsers have used; the header
+	 * itself is bounded by the server's head size. */
+	lim->max_cookies = 180;
+	/* 64 KiB of an upload stay in memory: icons and small documents
+	 * need no file; memory per request stays bounded by max_files. */
+	lim->spill_threshold = 65536;
+	lim->tmpdir = NULL;
 }
 
 int
 form_err_status(enum form_err err)
 {
-	return err == FORM_OK ? 0 : 500;
+	switch (err) {
+	case FORM_OK:
+		return 0;
+	case FORM_ENOMEM:
+	case FORM_ESYSTEM:
+		return 500;
+	case FORM_ELENGTH:
+	case FORM_ETRUNCATED:
+	case FORM_EMALFORMED:
+	case FORM_EBOUNDARY:
+	case FORM_ECOOKIES:
+		return 400;
+	case FORM_EBODY_SIZE:
+	case FORM_EFIELDS:
+	case FORM_ENAME_SIZE:
+	case FORM_EVALUE_SIZE:
+	case FORM_EFILES:
+	case FORM_EFILE_SIZE:
+	case FORM_EDISK:
+	case FORM_EPART_HEADERS:
+	case FORM_EPREAMBLE:
+		return 413;
+	}
+	return 500;
 }
 
 const char *
 form_err_str(enum form_err err)
 {
-	(void)err;
-	return "not written yet";
+	static const char *const text[] = {
+		[FORM_OK] = "no error",
+		[FORM_ENOMEM] = "out of memory",
+		[FORM_ESYSTEM] = "system call failed reading the body",
+		[FORM_ELENGTH] = "CONTENT_LENGTH is not a decimal number",
+		[FORM_ETRUNCATED] = "body shorter than CONTENT_LENGTH",
+		[FORM_EMALFORMED] = "malformed multipart body",
+		[FORM_EBOUNDARY] =
+		    "multipart/form-data without a valid boundary",
+		[FORM_EBODY_SIZE] = "body larger than max_body",
+		[FORM_EFIELDS] = "more fields than max_fields",
+		[FORM_ENAME_SIZE] = "field name longer than max_name",
+		[FORM_EVALUE_SIZE] = "field value longer than max_value",
+		[FORM_EFILES] = "more uploads than max_files",
+		[FORM_EFILE_SIZE] = "upload larger than max_file_size",
+		[FORM_EDISK] = "uploads need more than max_disk",
+		[FORM_EPART_HEADERS] =
+		    "part headers longer than max_part_headers",
+		[FORM_ECOOKIES] = "more cookies than max_cookies",
+		[FORM_EPREAMBLE] = "multipart preamble or epilogue too large",
+	};
+
+	if ((unsigned)err < sizeof(text) / sizeof(text[0]) && text[err])
+		return text[err];
+	return "unknown form error";
+}
+
+/* n bytes owned by f, released by form_free. NULL on ENOMEM. */
+static void *
+mem_alloc(struct form *f, size_t n)
+{
+	struct form_chunk *c;
+
+	if (n > SIZE_MAX - sizeof(*c))
+		return NULL;
+	if ((c = malloc(sizeof(*c) + n)) == NULL)
+		return NULL;
+	c->next = f->mem;
+	f->mem = c;
+	return c->align;
+}
+
+/* A NUL-terminated copy of p[0..n) owned by f. */
+static char *
+mem_dup(struct form *f, const char *p, size_t n)
+{
+	char *s;
+
+	if (n == SIZE_MAX || (s = mem_alloc(f, n + 1)) == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
 }
 
 struct form *
@@ -40,52 +166,619 @@ form_new(const struct form_limits *lim)
 		f->lim = *lim;
 	else
 		form_limits_default(&f->lim);
+	buf_init(&f->raw, 0);
 	return f;
+}
+
+static void
+close_files(struct form *f, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < f->nfields; i++) {
+		if (f->fields[i].file != NULL && f->fields[i].file->fd >= 0) {
+			(void)close(f->fields[i].file->fd);
+			f->fields[i].file->fd = -1;
+		}
+	}
 }
 
 void
 form_free(struct form *f)
 {
+	struct form_chunk *c, *next;
+
+	if (f == NULL)
+		return;
+	close_files(f, 0);
+	for (c = f->mem; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(f->fields);
+	buf_fini(&f->raw);
 	free(f);
+}
+
+/* Appends a field slot; its strings are filled by the caller. */
+static struct form_field *
+add_field(struct form *f)
+{
+	struct form_field *nf;
+	size_t cap;
+
+	if (f->nfields == f->capfields) {
+		cap = f->capfields == 0 ? 16 : f->capfields * 2;
+		if (cap > SIZE_MAX / sizeof(*nf))
+			return NULL;
+		if ((nf = realloc(f->fields, cap * sizeof(*nf))) == NULL)
+			return NULL;
+		f->fields = nf;
+		f->capfields = cap;
+	}
+	nf = &f->fields[f->nfields];
+	memset(nf, 0, sizeof(*nf));
+	return nf;
+}
+
+static enum form_err
+set_err(struct form *f, enum form_err err)
+{
+	f->err = err;
+	return err;
+}
+
+/* Collects one urlencoded field at a time, with the bounds applied. */
+struct collect {
+	struct form *f;
+	enum form_source source;
+	struct buf name, value;
+	enum form_err err;
+};
+
+static int
+collect_fn(void *arg, enum urlencoded_event ev, const char *p, size_t n)
+{
+	struct collect *c = arg;
+	struct form *f = c->f;
+	struct form_field *fld;
+
+	if (ev == URLENCODED_NAME || ev == URLENCODED_VALUE) {
+		struct buf *b = ev == URLENCODED_NAME ? &c->name : &c->value;
+		size_t max =
+		    ev == URLENCODED_NAME ? f->lim.max_name : f->lim.max_value;
+
+		if (n > max - b->len) {
+			c->err = ev == URLENCODED_NAME ? FORM_ENAME_SIZE
+			                               : FORM_EVALUE_SIZE;
+			return 1;
+		}
+		if (buf_append(b, p, n) == -1) {
+			c->err = FORM_ENOMEM;
+			return 1;
+		}
+		return 0;
+	}
+	if (f->nparams >= f->lim.max_fields) {
+		c->err = FORM_EFIELDS; /* L-URL-11: checked while parsing */
+		return 1;
+	}
+	if ((fld = add_field(f)) == NULL)
+		goto nomem;
+	fld->source = c->source;
+	fld->name = mem_dup(f, buf_cstr(&c->name), c->name.len);
+	fld->value = mem_dup(f, buf_cstr(&c->value), c->value.len);
+	if (fld->name == NULL || fld->value == NULL)
+		goto nomem;
+	fld->name_len = c->name.len;
+	fld->value_len = c->value.len;
+	fld->raw = fld->value;
+	fld->raw_len = fld->value_len;
+	f->nfields++;
+	f->nparams++;
+	buf_reset(&c->name);
+	buf_reset(&c->value);
+	return 0;
+nomem:
+	c->err = FORM_ENOMEM;
+	return 1;
+}
+
+static void
+collect_init(struct collect *c, struct form *f, enum form_source source)
+{
+	memset(c, 0, sizeof(*c));
+	c->f = f;
+	c->source = source;
+	buf_init(&c->name, 0);
+	buf_init(&c->value, 0);
 }
 
 enum form_err
 form_parse_query(struct form *f, const char *qs, size_t n)
 {
-	(void)qs;
-	(void)n;
-	return f->err = FORM_ENOMEM;
+	struct collect c;
+
+	collect_init(&c, f, FORM_QUERY);
+	if (qs != NULL)
+		(void)urlencoded_parse(qs, n, collect_fn, &c);
+	buf_fini(&c.name);
+	buf_fini(&c.value);
+	return c.err == FORM_OK ? FORM_OK : set_err(f, c.err);
 }
 
 enum form_err
 form_parse_cookies(struct form *f, const char *hdr, size_t n)
 {
-	(void)hdr;
-	(void)n;
-	return f->err = FORM_ENOMEM;
+	struct cookie_pair *pairs;
+	struct form_field *fld;
+	struct str v;
+	size_t max, npairs, i;
+	enum cookie_rc rc;
+	enum form_err err = FORM_OK;
+
+	if (hdr == NULL || n == 0)
+		return FORM_OK;
+	/* A pair needs at least one byte and a ';' after it. */
+	max = f->lim.max_cookies < n / 2 + 1 ? f->lim.max_cookies : n / 2 + 1;
+	if (max == 0)
+		max = 1; /* so one pair can still show the limit */
+	if ((pairs = calloc(max, sizeof(*pairs))) == NULL)
+		return set_err(f, FORM_ENOMEM);
+	rc = cookie_parse(hdr, n, pairs, max, &npairs);
+	if (npairs > f->lim.max_cookies - f->ncookies) {
+		npairs = f->lim.max_cookies - f->ncookies;
+		rc = COOKIE_TOO_MANY;
+	}
+	for (i = 0; i < npairs; i++) {
+		if ((fld = add_field(f)) == NULL)
+			goto nomem;
+		v = cookie_unquote(pairs[i].value);
+		fld->source = FORM_COOKIE;
+		fld->name = mem_dup(f, pairs[i].name.p, pairs[i].name.len);
+		fld->value = mem_dup(f, v.p, v.len);
+		fld->raw = mem_dup(f, pairs[i].value.p, pairs[i].value.len);
+		if (fld->name == NULL || fld->value == NULL || fld->raw == NULL)
+			goto nomem;
+		fld->name_len = pairs[i].name.len;
+		fld->value_len = v.len;
+		fld->raw_len = pairs[i].value.len;
+		f->nfields++;
+		f->ncookies++;
+	}
+	if (rc == COOKIE_TOO_MANY)
+		err = set_err(f, FORM_ECOOKIES);
+	free(pairs);
+	return err;
+nomem:
+	free(pairs);
+	return set_err(f, FORM_ENOMEM);
+}
+
+/* The state of one body read. */
+struct body {
+	struct form *f;
+	struct collect uc;
+	struct urlencoded u;
+	struct multipart mp;
+	char *hdr;
+	struct form_file *file; /* the current part's upload, if any */
+	char *name;             /* the current part's name */
+	size_t name_len;
+	bool counted; /* the current upload counts against max_files */
+	struct buf value;
+	enum form_err err;
+};
+
+static int
+body_fail(struct body *bd, enum form_err err)
+{
+	bd->err = err;
+	return 1;
+}
+
+static int
+part_begin(struct body *bd, const struct multipart_part *part)
+{
+	struct form *f = bd->f;
+	struct form_file *file;
+	char *clean;
+
+	if (f->nparams >= f->lim.max_fields)
+		return body_fail(bd, FORM_EFIELDS);
+	if (part->name.len > f->lim.max_name)
+		return body_fail(bd, FORM_ENAME_SIZE);
+	if ((bd->name = mem_dup(f, part->name.p, part->name.len)) == NULL)
+		return body_fail(bd, FORM_ENOMEM);
+	bd->name_len = part->name.len;
+	buf_reset(&bd->value);
+	bd->file = NULL;
+	bd->counted = false;
+	if (!part->has_filename)
+		return 0;
+	if ((file = mem_alloc(f, sizeof(*file))) == NULL ||
+	    (clean = mem_alloc(f, 256)) == NULL)
+		return body_fail(bd, FORM_ENOMEM);
+	memset(file, 0, sizeof(*file));
+	file->fd = -1;
+	file->raw_filename = mem_dup(f, part->filename.p, part->filename.len);
+	file->content_type =
+	    mem_dup(f, part->content_type.p, part->content_type.len);
+	if (file->raw_filename == NULL || file->content_type == NULL)
+		return body_fail(bd, FORM_ENOMEM);
+	file->raw_filename_len = part->filename.len;
+	file->filename_len = form_sanitize_filename(part->filename.p,
+	    part->filename.len, clean, 256);
+	file->filename = clean;
+	bd->file = file;
+	/* filename="" is "no file chosen" (L-MP-13): it counts once it
+	 * brings content. */
+	if (part->filename.len > 0) {
+		if (f->nfiles >= f->lim.max_files)
+			return body_fail(bd, FORM_EFILES);
+		f->nfiles++;
+		bd->counted = true;
+	}
+	return 0;
+}
+
+/* The directory for temp files: the limit's, $TMPDIR, or /tmp. */
+static const char *
+tmp_dir(const struct form *f)
+{
+	const char *d = f->lim.tmpdir;
+
+	if (d == NULL || *d == '\0')
+		d = secure_getenv("TMPDIR");
+	return d != NULL && *d != '\0' ? d : "/tmp";
+}
+
+/*
+ * An unlinked, close-on-exec, 0600 temp file in dir (L-API-13): O_TMPFILE
+ * never has a name at all; where the file system lacks it, mkostemp and an
+ * immediate unlink leave a name for a moment only.
+ */
+static int
+tmp_open(const char *dir, bool *tmpfile)
+{
+	struct buf path;
+	int fd, saved;
+
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		*tmpfile = true;
+		return fd;
+	}
+	*tmpfile = false;
+	buf_init(&path, 4096);
+	if (buf_printf(&path, "%s/libcgi-upload-XXXXXX", dir) == -1)
+		return -1;
+	if ((fd = mkostemp(path.data, O_CLOEXEC)) >= 0 &&
+	    unlink(path.data) == -1) {
+		saved = errno;
+		(void)close(fd);
+		fd = -1;
+		errno = saved;
+	}
+	buf_fini(&path);
+	return fd;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+file_data(struct body *bd, struct str a)
+{
+	struct form *f = bd->f;
+	struct form_file *file = bd->file;
+
+	if (!bd->counted) {
+		if (f->nfiles >= f->lim.max_files)
+			return body_fail(bd, FORM_EFILES);
+		f->nfiles++;
+		bd->counted = true;
+	}
+	if (a.len > f->lim.max_file_size - file->size)
+		return body_fail(bd, FORM_EFILE_SIZE);
+	file->size += a.len;
+	if (file->fd < 0 && a.len <= f->lim.spill_threshold - bd->value.len)
+		return buf_append(&bd->value, a.p, a.len) == 0
+		    ? 0
+		    : body_fail(bd, FORM_ENOMEM);
+	if (bd->value.len + a.len > f->lim.max_disk - f->disk)
+		return body_fail(bd, FORM_EDISK);
+	if (file->fd < 0) {
+		file->fd = tmp_open(tmp_dir(f), &file->tmpfile);
+		if (file->fd < 0 ||
+		    write_all(file->fd, bd->value.data, bd->value.len) == -1)
+			return body_fail(bd, FORM_ESYSTEM);
+		f->disk += bd->value.len;
+		buf_reset(&bd->value);
+	}
+	if (write_all(file->fd, a.p, a.len) == -1)
+		return body_fail(bd, FORM_ESYSTEM);
+	f->disk += a.len;
+	return 0;
+}
+
+static int
+part_end(struct body *bd)
+{
+	struct form *f = bd->f;
+	struct form_field *fld;
+	struct form_file *file = bd->file;
+
+	if ((fld = add_field(f)) == NULL)
+		return body_fail(bd, FORM_ENOMEM);
+	fld->source = FORM_BODY;
+	fld->name = bd->name;
+	fld->name_len = bd->name_len;
+	if (file != NULL && file->fd >= 0) {
+		if (lseek(file->fd, 0, SEEK_SET) == -1)
+			return body_fail(bd, FORM_ESYSTEM);
+		fld->value = "";
+	} else {
+		fld->value = mem_dup(f, buf_cstr(&bd->value), bd->value.len);
+		if (fld->value == NULL)
+			return body_fail(bd, FORM_ENOMEM);
+		fld->value_len = bd->value.len;
+		if (file != NULL)
+			file->data = fld->value;
+	}
+	fld->raw = fld->value;
+	fld->raw_len = fld->value_len;
+	fld->file = file;
+	f->nfields++;
+	f->nparams++;
+	bd->file = NULL; /* the field owns its fd now */
+	buf_reset(&bd->value);
+	return 0;
+}
+
+static int
+part_fn(void *arg, enum multipart_event ev, struct str a, struct str b,
+    const struct multipart_part *part)
+{
+	struct body *bd = arg;
+
+	(void)b;
+	switch (ev) {
+	case MULTIPART_EV_PART_BEGIN:
+		return part_begin(bd, part);
+	case MULTIPART_EV_DATA:
+		if (bd->file != NULL)
+			return file_data(bd, a);
+		if (a.len > bd->f->lim.max_value - bd->value.len)
+			return body_fail(bd, FORM_EVALUE_SIZE);
+		return buf_append(&bd->value, a.p, a.len) == 0
+		    ? 0
+		    : body_fail(bd, FORM_ENOMEM);
+	case MULTIPART_EV_PART_END:
+		return part_end(bd);
+	case MULTIPART_EV_HEADER:
+	case MULTIPART_EV_DONE:
+		break;
+	}
+	return 0;
+}
+
+static enum form_err
+mp_error(struct body *bd)
+{
+	bd->f->mp_err = (int)bd->mp.err;
+	switch (bd->mp.err) {
+	case MULTIPART_ESTOPPED:
+		return bd->err;
+	case MULTIPART_EHEADER_SIZE:
+		return FORM_EPART_HEADERS;
+	case MULTIPART_EPREAMBLE:
+		return FORM_EPREAMBLE;
+	default:
+		return FORM_EMALFORMED;
+	}
+}
+
+enum body_kind {
+	BODY_URLENCODED,
+	BODY_MULTIPART,
+	BODY_RAW
+};
+
+/* Feeds one chunk to the chosen parser. */
+static enum form_err
+body_feed(struct body *bd, enum body_kind kind, const char *p, size_t n)
+{
+	switch (kind) {
+	case BODY_URLENCODED:
+		if (urlencoded_feed(&bd->u, p, n) != URLENCODED_OK)
+			return bd->uc.err;
+		return FORM_OK;
+	case BODY_MULTIPART:
+		if (multipart_feed(&bd->mp, p, n) == MULTIPART_ERROR)
+			return mp_error(bd);
+		return FORM_OK;
+	case BODY_RAW:
+		if (buf_append(&bd->f->raw, p, n) == -1)
+			return errno == ENOBUFS ? FORM_EBODY_SIZE : FORM_ENOMEM;
+		return FORM_OK;
+	}
+	return FORM_OK;
+}
+
+static enum form_err
+body_finish(struct body *bd, enum body_kind kind)
+{
+	if (kind == BODY_URLENCODED &&
+	    urlencoded_finish(&bd->u) != URLENCODED_OK)
+		return bd->uc.err;
+	if (kind == BODY_MULTIPART &&
+	    multipart_finish(&bd->mp) == MULTIPART_ERROR)
+		return mp_error(bd);
+	return FORM_OK;
+}
+
+/* Reads the body, at most len bytes (UINT64_MAX: to EOF). */
+static enum form_err
+body_loop(struct body *bd, enum body_kind kind, form_read_fn *rd, void *ctx,
+    uint64_t len, bool known)
+{
+	char *chunk;
+	uint64_t total = 0;
+	size_t want;
+	ssize_t got;
+	enum form_err err = FORM_OK;
+
+	if ((chunk = malloc(FORM_READ_CHUNK)) == NULL)
+		return FORM_ENOMEM;
+	for (;;) {
+		want = FORM_READ_CHUNK;
+		if (known && len - total < want)
+			want = (size_t)(len - total);
+		if (want == 0)
+			break; /* never read past CONTENT_LENGTH (RFC 3875 4.2)
+			        */
+		got = rd(ctx, chunk, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 || (size_t)got > want) {
+			err = FORM_ESYSTEM;
+			break;
+		}
+		if (got == 0) {
+			if (known)
+				err = FORM_ETRUNCATED; /* L-API-02 */
+			break;
+		}
+		total += (size_t)got;
+		if (total > bd->f->lim.max_body) {
+			err = FORM_EBODY_SIZE;
+			break;
+		}
+		if ((err = body_feed(bd, kind, chunk, (size_t)got)) != FORM_OK)
+			break;
+	}
+	free(chunk);
+	return err != FORM_OK ? err : body_finish(bd, kind);
+}
+
+static enum form_err
+body_start(struct body *bd, struct str ct, enum body_kind *kind)
+{
+	struct form *f = bd->f;
+	struct str boundary;
+
+	if (urlencoded_is_type(ct)) {
+		*kind = BODY_URLENCODED;
+		collect_init(&bd->uc, f, FORM_BODY);
+		urlencoded_init(&bd->u, collect_fn, &bd->uc);
+		return FORM_OK;
+	}
+	if (multipart_is_type(ct)) {
+		*kind = BODY_MULTIPART;
+		if (multipart_boundary(ct, &boundary) == -1)
+			return FORM_EBOUNDARY;
+		if ((bd->hdr = malloc(f->lim.max_part_headers + 1)) == NULL)
+			return FORM_ENOMEM;
+		if (multipart_init(&bd->mp, boundary, bd->hdr,
+		        f->lim.max_part_headers, FORM_MAX_PREAMBLE, part_fn,
+		        bd) == -1)
+			return FORM_EBOUNDARY;
+		return FORM_OK;
+	}
+	*kind = BODY_RAW;
+	buf_fini(&f->raw);
+	buf_init(&f->raw,
+	    f->lim.max_body > SIZE_MAX / 2 ? SIZE_MAX / 2
+	                                   : (size_t)f->lim.max_body);
+	return FORM_OK;
 }
 
 enum form_err
 form_read_body(struct form *f, form_read_fn *rd, void *ctx,
     const char *content_type, const char *content_length, unsigned flags)
 {
-	(void)rd;
-	(void)ctx;
-	(void)content_type;
-	(void)content_length;
-	(void)flags;
-	return f->err = FORM_ENOMEM;
+	struct body bd;
+	struct str ct = { "", 0 };
+	uint64_t len = UINT64_MAX;
+	bool known = false;
+	size_t mark = f->nfields, mark_params = f->nparams;
+	size_t mark_files = f->nfiles;
+	enum body_kind kind = BODY_RAW;
+	enum form_err err;
+	int saved;
+
+	f->body_read = true;
+	if (content_length != NULL && *content_length != '\0') {
+		/* L-API-01: digits only, no sign, no space, no overflow. */
+		if (str_to_u64(str_from(content_length), UINT64_MAX, &len))
+			return set_err(f, FORM_ELENGTH);
+		if (len > f->lim.max_body)
+			return set_err(f, FORM_EBODY_SIZE); /* before reading */
+		if (len == 0)
+			return FORM_OK;
+		known = true;
+	} else if ((flags & FORM_READ_TO_EOF) == 0) {
+		return FORM_OK; /* L-API-03: no length, no body */
+	}
+	if (content_type != NULL)
+		ct = str_from(content_type);
+	memset(&bd, 0, sizeof(bd));
+	bd.f = f;
+	buf_init(&bd.value, 0);
+	if ((err = body_start(&bd, ct, &kind)) == FORM_OK)
+		err = body_loop(&bd, kind, rd, ctx, len, known);
+	saved = errno;
+	if (err != FORM_OK) {
+		/* Nothing of a failed body is reported (L-MP-06). */
+		if (bd.file != NULL && bd.file->fd >= 0)
+			(void)close(bd.file->fd);
+		close_files(f, mark);
+		f->nfields = mark;
+		f->nparams = mark_params;
+		f->nfiles = mark_files;
+		buf_reset(&f->raw);
+	}
+	buf_fini(&bd.uc.name);
+	buf_fini(&bd.uc.value);
+	buf_fini(&bd.value);
+	free(bd.hdr);
+	errno = saved;
+	return err == FORM_OK ? FORM_OK : set_err(f, err);
+}
+
+static bool
+matches(const struct form_field *fld, unsigned sources, const char *name,
+    size_t name_len)
+{
+	return (fld->source & sources) != 0 && fld->name_len == name_len &&
+	    (name_len == 0 || memcmp(fld->name, name, name_len) == 0);
 }
 
 const struct form_field *
 form_get_n(const struct form *f, unsigned sources, const char *name,
     size_t name_len, size_t nth)
 {
-	(void)f;
-	(void)sources;
-	(void)name;
-	(void)name_len;
-	(void)nth;
+	size_t i;
+
+	for (i = 0; i < f->nfields; i++)
+		if (matches(&f->fields[i], sources, name, name_len) &&
+		    nth-- == 0)
+			return &f->fields[i];
 	return NULL;
 }
 
@@ -99,11 +792,12 @@ size_t
 form_count_n(const struct form *f, unsigned sources, const char *name,
     size_t name_len)
 {
-	(void)f;
-	(void)sources;
-	(void)name;
-	(void)name_len;
-	return 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < f->nfields; i++)
+		if (matches(&f->fields[i], sources, name, name_len))
+			n++;
+	return n;
 }
 
 size_t
@@ -115,9 +809,11 @@ form_count(const struct form *f, unsigned sources, const char *name)
 const struct form_field *
 form_nth(const struct form *f, unsigned sources, size_t nth)
 {
-	(void)f;
-	(void)sources;
-	(void)nth;
+	size_t i;
+
+	for (i = 0; i < f->nfields; i++)
+		if ((f->fields[i].source & sources) != 0 && nth-- == 0)
+			return &f->fields[i];
 	return NULL;
 }
 
@@ -127,32 +823,129 @@ form_file_chosen(const struct form_file *file)
 	return file->size > 0 || file->raw_filename_len > 0;
 }
 
-int
-form_file_save(const struct form_file *file, const char *path)
-{
-	(void)file;
-	(void)path;
-	errno = ENOSYS;
-	return -1;
-}
-
 ssize_t
 form_file_read(const struct form_file *file, uint64_t off, void *buf, size_t n)
 {
-	(void)file;
-	(void)off;
-	(void)buf;
-	(void)n;
-	errno = ENOSYS;
+	ssize_t got;
+
+	if (file->fd < 0) {
+		if (off >= file->size)
+			return 0;
+		if (n > file->size - off)
+			n = (size_t)(file->size - off);
+		memcpy(buf, file->data + off, n);
+		return (ssize_t)n;
+	}
+	if (off > INT64_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	do
+		got = pread(file->fd, buf, n, (off_t)off);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* Copies the upload into a new file at path. 0, or -1 with errno. */
+static int
+save_copy(const struct form_file *file, const char *path)
+{
+	char chunk[16384];
+	uint64_t off = 0;
+	ssize_t got;
+	int fd, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (off < file->size) {
+		got = form_file_read(file, off, chunk, sizeof(chunk));
+		if (got <= 0) {
+			if (got == 0)
+				errno = EIO; /* the file shrank under us */
+			goto fail;
+		}
+		if (write_all(fd, chunk, (size_t)got) == -1)
+			goto fail;
+		off += (uint64_t)got;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		(void)close(fd);
+	(void)unlink(path);
+	errno = saved;
 	return -1;
+}
+
+int
+form_file_save(const struct form_file *file, const char *path)
+{
+	char proc[64];
+	int n;
+
+	if (file->fd >= 0 && file->tmpfile) {
+		/* open(2): an O_TMPFILE without O_EXCL may be linked in. */
+		n = snprintf(proc, sizeof(proc), "/proc/self/fd/%d", file->fd);
+		if (n > 0 && (size_t)n < sizeof(proc) &&
+		    linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) ==
+		        0)
+			return 0;
+		if (errno == EEXIST)
+			return -1;
+	}
+	return save_copy(file, path);
+}
+
+static bool
+is_unsafe(unsigned char ch)
+{
+	return ch < 0x20 || ch == 0x7f || strchr("\"*:<>?|", ch) != NULL;
+}
+
+/* Drops a UTF-8 sequence that a cut at o left incomplete. */
+static size_t
+utf8_cut(const char *s, size_t o)
+{
+	size_t j = o, need;
+	unsigned char lead;
+
+	while (j > 0 && ((unsigned char)s[j - 1] & 0xc0) == 0x80)
+		j--;
+	if (j == 0 || ((unsigned char)s[j - 1] & 0x80) == 0)
+		return o;
+	lead = (unsigned char)s[j - 1];
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	return o - (j - 1) < need ? j - 1 : o;
 }
 
 size_t
 form_sanitize_filename(const char *raw, size_t n, char *out, size_t cap)
 {
-	(void)raw;
-	(void)n;
-	if (cap > 0)
-		out[0] = '\0';
-	return 0;
+	size_t i, start = 0, o = 0, max;
+
+	if (cap == 0)
+		return 0;
+	max = cap - 1 < 255 ? cap - 1 : 255;
+	for (i = 0; i < n; i++)
+		if (raw[i] == '/' || raw[i] == '\\')
+			start = i + 1; /* L-MP-14: no path, ever */
+	for (i = start; i < n && o < max; i++) {
+		if (is_unsafe((unsigned char)raw[i]))
+			continue;
+		if (o == 0 && (raw[i] == '.' || raw[i] == ' '))
+			continue; /* no ".." or hidden files */
+		out[o++] = raw[i];
+	}
+	if (i < n)
+		o = utf8_cut(out, o);
+	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' '))
+		o--;
+	out[o] = '\0';
+	return o;
 }

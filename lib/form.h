@@ -69,8 +69,9 @@ enum form_err {
 	FORM_EFILES,      /* max_files (413) */
 	FORM_EFILE_SIZE,  /* max_file_size (413) */
 	FORM_EDISK,       /* max_disk (413) */
-	FORM_EPART_HEADERS, /* max_part_headers, or preamble/epilogue (413) */
-	FORM_ECOOKIES       /* max_cookies: extra cookies dropped (400) */
+	FORM_EPART_HEADERS, /* max_part_headers (413) */
+	FORM_ECOOKIES,      /* max_cookies: extra cookies dropped (400) */
+	FORM_EPREAMBLE      /* multipart preamble + epilogue > 64 KiB (413) */
 };
 
 /* 400, 413 or 500 for err (0 for FORM_OK). */
@@ -151,7 +152,8 @@ enum form_err form_parse_cookies(struct form *f, const char *hdr, size_t n);
 
 /*
  * Reads up to n bytes into buf: returns the count, 0 at end of input, or
- * -1 with errno (EINTR and EAGAIN are retried by the caller, form.c).
+ * -1 with errno (form.c retries EINTR; any other error ends the read
+ * with FORM_ESYSTEM, so a non-blocking source must block or buffer).
  */
 typedef ssize_t form_read_fn(void *ctx, void *buf, size_t n);
 
