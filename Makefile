@@ -101,11 +101,12 @@ $(B)/fuzz/%: fuzz/%.c tests/fuzz_replay.c $(SRV_OBJ) $(LIB_OBJ)
 
 # Test helpers and benchmark drivers (tests/tools/*.c, bench/*.c) may use
 # libcgi's and the server's internals.
-$(B)/tests/tools/% $(B)/bench/%: $(SRV_OBJ) $(LIB_OBJ)
-$(B)/tests/tools/%: tests/tools/%.c
+# (A recipe-less pattern rule would cancel these, so the objects are listed
+# in each rule: a changed library object relinks the tools.)
+$(B)/tests/tools/%: tests/tools/%.c $(SRV_OBJ) $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(SRV_OBJ) $(LIB_OBJ) $(LDLIBS)
-$(B)/bench/%: bench/%.c
+$(B)/bench/%: bench/%.c $(SRV_OBJ) $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(SRV_OBJ) $(LIB_OBJ) $(LDLIBS)
 
