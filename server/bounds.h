@@ -85,4 +85,43 @@
  * about 60 KiB). */
 #define BOUND_MIME_FILE_BYTES (1024 * 1024)
 
+/* ---- CGI (server/cgi*.c) ---- */
+
+/*
+ * Bytes of one CGI program's environment (no directive). Over it: 431,
+ * before any spawn. A maximal head (BOUND_HEAD_BYTES) plus a maximal
+ * target repeated in five variables fits; Linux ARG_MAX (2 MiB with the
+ * usual 8 MiB stack) stays far away, so execve never fails with E2BIG.
+ */
+#define BOUND_CGI_ENV_BYTES 262144
+/*
+ * Bytes of one NAME=VALUE entry with its NUL: Linux MAX_ARG_STRLEN (32
+ * pages). execve fails with E2BIG past it (V-16), so 431 instead.
+ */
+#define BOUND_CGI_ENV_VAR_BYTES 131072
+/*
+ * Environment entries (no directive): BOUND_HEAD_FIELDS header fields,
+ * about 30 meta-variables and the --env/--pass-env ones. Over it: 431.
+ */
+#define BOUND_CGI_ENV_VARS 256
+/* Bytes of a header name mapped to HTTP_*: a field line's bound. */
+#define BOUND_CGI_ENV_NAME BOUND_FIELD_LINE_BYTES
+/*
+ * Bytes of one line of a script's header block, terminator included (no
+ * directive). Over it: 502 (S-6.3-h). Apache's MAX_STRING_LEN is 8 KiB.
+ */
+#define BOUND_CGI_RESP_LINE 8192
+/*
+ * Bytes of a script's whole header block (no directive). Over it: 502
+ * (S-6.3-h). lighttpd uses the same 64 KiB.
+ */
+#define BOUND_CGI_RESP_HEAD 65536
+/* Header fields from a script (no directive). Over it: 502 (S-6.3-h). */
+#define BOUND_CGI_RESP_FIELDS 100
+/*
+ * Internal redirects (Location: /path) for one request (no directive).
+ * Over it: 500 (S-6.2.2-b): a script redirecting to itself must end.
+ */
+#define BOUND_CGI_REDIRECTS 10
+
 #endif /* SERVER_BOUNDS_H */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgi_bounds.h"
+#include "bounds.h"
 #include "buf.h"
 #include "cgi_env.h"
 
@@ -193,9 +193,9 @@ named_by_connection(const struct cgi_env_req *rq, struct str n)
 	struct str v;
 
 	for (i = 0; i < rq->nfields; i++) {
-		if (!str_caseeq(rq->names[i], STR_LIT("Connection")))
+		if (!str_caseeq(rq->fields[i].name, STR_LIT("Connection")))
 			continue;
-		v = rq->values[i];
+		v = rq->fields[i].value;
 		for (j = 0; j <= v.len; j = k + 1) {
 			for (k = j; k < v.len && v.p[k] != ','; k++)
 				;
@@ -212,13 +212,13 @@ static int
 put_field(struct envb *e, const struct cgi_env_req *rq, size_t i)
 {
 	char name[5 + BOUND_CGI_ENV_NAME];
-	struct str n = rq->names[i];
+	struct str n = rq->fields[i].name;
 	bool cookie = str_caseeq(n, STR_LIT("Cookie"));
 	size_t j, k;
 	int rc, first = 1;
 
 	for (j = 0; j < i; j++)
-		if (str_caseeq(rq->names[j], n))
+		if (str_caseeq(rq->fields[j].name, n))
 			return 0; /* already joined into an earlier one */
 	if (n.len > BOUND_CGI_ENV_NAME)
 		return 431;
@@ -234,14 +234,14 @@ put_field(struct envb *e, const struct cgi_env_req *rq, size_t i)
 	if ((rc = env_begin(e, name, 5 + n.len)) != 0)
 		return rc;
 	for (j = i; j < rq->nfields; j++) {
-		if (!str_caseeq(rq->names[j], n))
+		if (!str_caseeq(rq->fields[j].name, n))
 			continue;
 		if (!first &&
 		    (rc = env_more(e, cookie ? STR_LIT("; ") : STR_LIT(", "),
 		         CHECK_NONE)) != 0)
 			return rc;
-		if ((rc = env_more(e, str_trim(rq->values[j]), CHECK_TEXT)) !=
-		    0)
+		if ((rc = env_more(e, str_trim(rq->fields[j].value),
+		         CHECK_TEXT)) != 0)
 			return rc;
 		first = 0;
 	}
@@ -255,8 +255,8 @@ put_fields(struct envb *e, const struct cgi_env_req *rq, bool pass_auth)
 	int rc;
 
 	for (i = 0; i < rq->nfields; i++) {
-		if (name_dropped(rq->names[i], pass_auth) ||
-		    named_by_connection(rq, rq->names[i]))
+		if (name_dropped(rq->fields[i].name, pass_auth) ||
+		    named_by_connection(rq, rq->fields[i].name))
 			continue;
 		if ((rc = put_field(e, rq, i)) != 0)
 			return rc;
@@ -270,8 +270,8 @@ field(const struct cgi_env_req *rq, const char *name)
 	size_t i;
 
 	for (i = 0; i < rq->nfields; i++)
-		if (str_caseeq(rq->names[i], str_from(name)))
-			return str_trim(rq->values[i]);
+		if (str_caseeq(rq->fields[i].name, str_from(name)))
+			return str_trim(rq->fields[i].value);
 	return (struct str){ NULL, 0 };
 }
 

@@ -13,23 +13,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http_parse.h"
 #include "str.h"
 
 /*
  * The request as cgi_env_build() needs it. Every struct str is a borrowed
  * view; p == NULL means "absent" (an empty view with p != NULL is a
- * present empty value). names[i]/values[i] are the request's header fields
- * in the order received, repeats included.
+ * present empty value). fields[] are the request's header fields in the
+ * order received, repeats included (http_parse.h).
  */
 struct cgi_env_req {
-	struct str method;        /* token as received, case kept */
-	struct str request_uri;   /* raw request-target (REQUEST_URI) */
-	struct str script_name;   /* decoded, normalised script path */
-	struct str path_info;     /* decoded remainder; p == NULL: none */
-	struct str query;         /* raw, without the '?' ("" if none) */
-	int minor;                /* HTTP/1.<minor> */
-	const struct str *names;  /* header field names ... */
-	const struct str *values; /* ... and values, OWS-trimmed */
+	struct str method;      /* token as received, case kept */
+	struct str request_uri; /* raw request-target (REQUEST_URI) */
+	struct str script_name; /* decoded, normalised script path */
+	struct str path_info;   /* decoded remainder; p == NULL: none */
+	struct str query;       /* raw, without the '?' ("" if none) */
+	int minor;              /* HTTP/1.<minor> */
+	const struct http_field *fields; /* views, OWS-trimmed */
 	size_t nfields;
 	bool has_body;           /* framed by Content-Length or chunked */
 	uint64_t content_length; /* exact body length when has_body */

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "cgi_bounds.h"
+#include "bounds.h"
 #include "cgi_resp.h"
 
 static enum cgi_resp_parse

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgi_bounds.h"
+#include "bounds.h"
 #include "cgi_env.h"
 #include "harness.h"
 
@@ -116,7 +116,7 @@ static const struct row rows[] = {
 
 /* Splits "Name: value\n" lines into views (into the static row text). */
 static size_t
-split_fields(const char *s, struct str *names, struct str *values)
+split_fields(const char *s, struct http_field *f)
 {
 	size_t n = 0;
 	const char *colon, *nl;
@@ -124,8 +124,8 @@ split_fields(const char *s, struct str *names, struct str *values)
 	while (*s != '\0' && n < MAXF) {
 		colon = strchr(s, ':');
 		nl = strchr(s, '\n');
-		names[n] = (struct str){ s, (size_t)(colon - s) };
-		values[n] = str_trim(
+		f[n].name = (struct str){ s, (size_t)(colon - s) };
+		f[n].value = str_trim(
 		    (struct str){ colon + 1, (size_t)(nl - colon - 1) });
 		n++;
 		s = nl + 1;
@@ -154,7 +154,7 @@ check_no_dups(const char *name, const struct cgi_env *env)
 static void
 run_row(const struct row *r)
 {
-	struct str names[MAXF], values[MAXF];
+	struct http_field f[MAXF];
 	struct cgi_env_req rq;
 	struct cgi_env_opts o = { .server_software = "cgihttpd/test",
 		.pass_auth = r->pass_auth != 0 };
@@ -173,14 +173,13 @@ run_row(const struct row *r)
 	if (r->query != NULL)
 		rq.query = str_from(r->query);
 	rq.minor = 1;
-	rq.nfields = split_fields(r->fields, names, values);
-	rq.names = names;
-	rq.values = values;
+	rq.nfields = split_fields(r->fields, f);
+	rq.fields = f;
 	rq.has_body = r->has_body != 0;
 	rq.content_length = r->cl;
 	for (k = 0; k < rq.nfields; k++)
-		if (str_caseeq(names[k], STR_LIT("Host")))
-			rq.host = values[k];
+		if (str_caseeq(f[k].name, STR_LIT("Host")))
+			rq.host = f[k].value;
 	rq.default_name = STR_LIT("default.test");
 	rq.remote_addr = STR_LIT("127.0.0.1");
 	rq.remote_port = 40000;
@@ -252,28 +251,27 @@ test_config(void)
 static void
 test_bounds(void)
 {
-	struct str names[1] = { STR_LIT("Cookie") }, values[1];
+	struct http_field f[1] = { { STR_LIT("Cookie"), { NULL, 0 } } };
 	struct cgi_env_req rq = { .method = STR_LIT("GET"),
 		.script_name = STR_LIT("/e"),
-		.names = names,
-		.values = values,
+		.fields = f,
 		.nfields = 1 };
 	struct cgi_env env;
 	size_t fit = BOUND_CGI_ENV_VAR_BYTES - 1 - strlen("HTTP_COOKIE=");
 	char *big = malloc(fit + 1);
 
 	memset(big, 'c', fit + 1);
-	values[0] = (struct str){ big, fit };
+	f[0].value = (struct str){ big, fit };
 	CHECK_INT("V-16 at the bound", cgi_env_build(&rq, NULL, &env), 0);
 	CHECK("V-16 length",
 	    cgi_env_get(&env, "HTTP_COOKIE") != NULL &&
 	        strlen(cgi_env_get(&env, "HTTP_COOKIE")) == fit);
 	cgi_env_fini(&env);
-	values[0] = (struct str){ big, fit + 1 };
+	f[0].value = (struct str){ big, fit + 1 };
 	CHECK_INT("V-16 one past", cgi_env_build(&rq, NULL, &env), 431);
 	CHECK("V-16 empty on error", env.envp == NULL);
 	free(big);
-	values[0] = (struct str){ "a\0b", 3 };
+	f[0].value = (struct str){ "a\0b", 3 };
 	CHECK_INT("S-4.1-e NUL in value", cgi_env_build(&rq, NULL, &env), 400);
 }
 

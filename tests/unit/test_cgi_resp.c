@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgi_bounds.h"
+#include "bounds.h"
 #include "cgi_resp.h"
 #include "harness.h"
 
