@@ -176,6 +176,7 @@ multipart_init(struct multipart *mp, struct str boundary, char *hdr,
 	 * if a CRLF came before it. */
 	memcpy(mp->carry, "\r\n", 2);
 	mp->ncarry = 2;
+	mp->virt = true;
 	return 0;
 }
 
@@ -252,6 +253,7 @@ delimiter(struct multipart *mp, bool close)
 	struct str none = { "", 0 };
 
 	mp->ncarry = 0;
+	mp->virt = false;
 	if (mp->state == MP_DATA &&
 	    emit(mp, MULTIPART_EV_PART_END, none, none, NULL) != 0)
 		return -1;
@@ -276,7 +278,7 @@ delimiter(struct multipart *mp, bool close)
 static size_t
 scan(struct multipart *mp, const char *p, size_t n, size_t i)
 {
-	size_t run = i, k;
+	size_t run = i, k, skip;
 	long cand = -1;
 	const char *q;
 	enum cand c;
@@ -317,7 +319,9 @@ scan(struct multipart *mp, const char *p, size_t n, size_t i)
 		keep_cr = mp->ncarry > 1 && mp->carry[mp->ncarry - 1] == '\r';
 		if (cand < 0) {
 			k = mp->ncarry - (keep_cr ? 1 : 0);
-			if (content(mp, mp->carry, k) != 0)
+			skip = mp->virt ? 2 : 0; /* not the body's bytes */
+			mp->virt = false;
+			if (content(mp, mp->carry + skip, k - skip) != 0)
 				return (size_t)-1;
 			run = i > 0 && keep_cr ? i - 1 : i;
 		}

@@ -108,6 +108,7 @@ struct multipart {
 	uint64_t nskipped; /* preamble + epilogue bytes so far */
 	uint64_t max_preamble;
 	uint64_t nparts;
+	bool virt; /* carry starts with the CRLF assumed before the body */
 };
 
 /*
