@@ -1,0 +1,315 @@
+/*
+ * route.c - map a request path to a static file, a CGI script or an error
+ * (see route.h).
+ *
+ * Dotfile policy: a path with any segment starting with '.' is 404, except
+ * a first segment ".well-known" (RFC 8615). That keeps .git, .htpasswd and
+ * editor files out of reach without a configuration knob.
+ */
+#include "route.h"
+
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "config.h"
+#include "http_parse.h"
+#include "server.h"
+
+void
+route_init(struct route *rt)
+{
+	memset(rt, 0, sizeof(*rt));
+	buf_init(&rt->path, BOUND_TARGET_BYTES);
+	buf_init(&rt->script_filename, PATH_MAX);
+	rt->fd = -1;
+	rt->script_fd = -1;
+}
+
+void
+route_reset(struct route *rt)
+{
+	if (rt->fd != -1)
+		(void)close(rt->fd);
+	if (rt->script_fd != -1)
+		(void)close(rt->script_fd);
+	rt->fd = -1;
+	rt->script_fd = -1;
+	rt->kind = ROUTE_ERROR;
+	rt->status = 500;
+	rt->reason = NULL;
+	rt->cgi_dir = NULL;
+	rt->cgi_ext = NULL;
+	rt->script_name = (struct str){ NULL, 0 };
+	rt->path_info = (struct str){ NULL, 0 };
+	buf_reset(&rt->path);
+	buf_reset(&rt->script_filename);
+}
+
+void
+route_fini(struct route *rt)
+{
+	route_reset(rt);
+	buf_fini(&rt->path);
+	buf_fini(&rt->script_filename);
+}
+
+int
+route_take_fd(struct route *rt)
+{
+	int fd = rt->fd;
+
+	rt->fd = -1;
+	return fd;
+}
+
+int
+route_open_beneath(int dirfd, const char *rel, int flags)
+{
+	struct open_how how;
+	long fd;
+
+	memset(&how, 0, sizeof(how));
+	/* openat2 refuses other flags next to O_PATH (EINVAL). */
+	how.flags = (uint64_t)(flags | O_CLOEXEC |
+	    ((flags & O_PATH) ? 0 : O_NOCTTY | O_NONBLOCK));
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	do {
+		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	} while (fd == -1 && errno == EAGAIN); /* RESOLVE races: retry */
+	return (int)fd;
+}
+
+static void
+fail(struct route *rt, int status, const char *reason)
+{
+	rt->kind = ROUTE_ERROR;
+	rt->status = status;
+	rt->reason = reason;
+}
+
+static int
+errno_status(int err)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM:
+		return 403;
+	case ENAMETOOLONG:
+		return 414;
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		return 500;
+	default: /* ENOENT, ENOTDIR, EXDEV (escape), ELOOP */
+		return 404;
+	}
+}
+
+static bool
+has_dotfile(struct str path)
+{
+	for (size_t i = 0; i + 1 < path.len; i++) {
+		if (path.p[i] != '/' || path.p[i + 1] != '.')
+			continue;
+		if (i == 0 && path.len >= 12 &&
+		    memcmp(path.p, "/.well-known", 12) == 0 &&
+		    (path.len == 12 || path.p[12] == '/'))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static bool
+ends_with(struct str s, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return s.len > n && memcmp(s.p + s.len - n, suffix, n) == 0;
+}
+
+static const struct config_cgi_ext *
+match_ext(const struct config *cf, struct str name)
+{
+	for (size_t i = 0; i < cf->ncgi_exts; i++) {
+		if (ends_with(name, cf->cgi_exts[i].ext))
+			return &cf->cgi_exts[i];
+	}
+	return NULL;
+}
+
+/* rt->script_filename = base + "/" + rel. */
+static int
+set_filename(struct route *rt, const char *base, struct str rel)
+{
+	buf_reset(&rt->script_filename);
+	if (buf_puts(&rt->script_filename, base) == -1 ||
+	    buf_append(&rt->script_filename, rel.p, rel.len) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Walks rest ("/a/b/c", beneath dirfd) one segment at a time: the first
+ * regular file is the script and what follows is PATH_INFO (V-05-a).
+ * want_ext: only a file matching a --cgi-ext counts (outside CGI folders).
+ */
+static void
+walk_script(struct route *rt, const struct server *srv, int dirfd,
+    const char *base, struct str prefix, struct str rest, bool want_ext)
+{
+	char rel[PATH_MAX];
+	size_t end = 0;
+	struct stat st;
+	int fd;
+
+	if (rest.len + 1 > sizeof(rel))
+		return fail(rt, 414, "path too long");
+	while (end < rest.len) {
+		end++; /* past the '/' */
+		while (end < rest.len && rest.p[end] != '/')
+			end++;
+		memcpy(rel, rest.p + 1, end - 1);
+		rel[end - 1] = '\0';
+		if ((fd = route_open_beneath(dirfd, rel, O_PATH)) == -1)
+			return fail(rt, errno_status(errno), "no such script");
+		if (fstat(fd, &st) == -1) {
+			(void)close(fd);
+			return fail(rt, 500, "fstat");
+		}
+		if (S_ISDIR(st.st_mode)) {
+			(void)close(fd);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode) ||
+		    (want_ext &&
+		        (rt->cgi_ext = match_ext(srv->cf,
+		             (struct str){ rest.p, end })) == NULL)) {
+			(void)close(fd);
+			return fail(rt, want_ext ? 404 : 403, "not a script");
+		}
+		rt->kind = ROUTE_CGI;
+		rt->script_fd = fd;
+		rt->script_st = st;
+		rt->script_name = (struct str){ prefix.p, prefix.len + end };
+		if (end < rest.len)
+			rt->path_info =
+			    (struct str){ rest.p + end, rest.len - end };
+		if (set_filename(rt, base, (struct str){ rest.p, end }) == -1)
+			return fail(rt, 500, "file name");
+		return;
+	}
+	fail(rt, 403, "a CGI folder is not listed");
+}
+
+/* A CGI folder under the docroot reached through another URL prefix. */
+static bool
+inside_cgi_dir(const struct server *srv, struct str path)
+{
+	const struct config *cf = srv->cf;
+	size_t rootlen = strlen(cf->docroot);
+
+	for (size_t i = 0; i < cf->ncgi_dirs; i++) {
+		const char *d = cf->cgi_dirs[i].dir;
+
+		if (strncmp(d, cf->docroot, rootlen) != 0 || d[rootlen] != '/')
+			continue;
+		if (path_has_prefix(path, str_from(d + rootlen), NULL))
+			return true;
+	}
+	return false;
+}
+
+static void
+route_cgi_dir(struct route *rt, const struct server *srv, struct str path)
+{
+	const struct config *cf = srv->cf;
+	struct str rest, best_rest = { NULL, 0 };
+	size_t best = SIZE_MAX, bestlen = 0;
+
+	for (size_t i = 0; i < cf->ncgi_dirs; i++) {
+		struct str pre = str_from(cf->cgi_dirs[i].prefix);
+
+		if (pre.len > bestlen && path_has_prefix(path, pre, &rest)) {
+			best = i;
+			bestlen = pre.len;
+			best_rest = rest;
+		}
+	}
+	if (best == SIZE_MAX)
+		return;
+	rt->cgi_dir = &cf->cgi_dirs[best];
+	if (srv->cgi_dir_fds[best] == -1)
+		return fail(rt, 404, "CGI folder missing");
+	walk_script(rt, srv, srv->cgi_dir_fds[best], rt->cgi_dir->dir,
+	    (struct str){ path.p, (size_t)(best_rest.p - path.p) }, best_rest,
+	    false);
+}
+
+static void
+route_static(struct route *rt, const struct server *srv, struct str path)
+{
+	const struct config *cf = srv->cf;
+	const char *rel = path.len > 1 ? path.p + 1 : ".";
+	int err;
+
+	rt->fd = route_open_beneath(srv->docroot_fd, rel, O_RDONLY);
+	if (rt->fd == -1) {
+		err = errno;
+		if (err == ENOTDIR && cf->ncgi_exts > 0) {
+			walk_script(rt, srv, srv->docroot_fd, cf->docroot,
+			    (struct str){ path.p, 0 }, path, true);
+			return;
+		}
+		return fail(rt, errno_status(err), "open");
+	}
+	if (fstat(rt->fd, &rt->st) == -1)
+		return fail(rt, 500, "fstat");
+	if (S_ISREG(rt->st.st_mode) && cf->ncgi_exts > 0 &&
+	    (rt->cgi_ext = match_ext(cf, path)) != NULL) {
+		rt->kind = ROUTE_CGI;
+		rt->script_fd = rt->fd;
+		rt->script_st = rt->st;
+		rt->fd = -1;
+		rt->script_name = path;
+		if (set_filename(rt, cf->docroot, path) == -1)
+			return fail(rt, 500, "file name");
+		return;
+	}
+	if (!S_ISREG(rt->st.st_mode) && !S_ISDIR(rt->st.st_mode))
+		return fail(rt, 403, "special file");
+	rt->kind = ROUTE_STATIC;
+}
+
+void
+route_resolve(struct route *rt, const struct server *srv,
+    const struct http_head *h)
+{
+	struct str path;
+
+	route_reset(rt);
+	if (h->target.len == 0 || h->target.p[0] != '/')
+		return fail(rt, 400, "target is not a path");
+	if (path_normalize(h->target.p, h->target.len, &rt->path, &rt->info) ==
+	    -1)
+		return fail(rt, errno == EINVAL ? 400 : 414,
+		    rt->info.reason != NULL ? rt->info.reason : "bad path");
+	path = (struct str){ rt->path.data, rt->path.len };
+	if (rt->info.encoded_slash)
+		return fail(rt, 404, "encoded slash");
+	if (has_dotfile(path))
+		return fail(rt, 404, "dotfile");
+	route_cgi_dir(rt, srv, path);
+	if (rt->kind == ROUTE_CGI || rt->cgi_dir != NULL)
+		return;
+	if (inside_cgi_dir(srv, path))
+		return fail(rt, 403, "CGI folder under another URL");
+	route_static(rt, srv, path);
+}
