@@ -36,11 +36,22 @@ int fcgi_listen(const char *spec);
  * closed by fcgi_app_free, and also when this call fails). listen_fd may be
  * 0, the FastCGI convention for a program started by spawn-fcgi or a web
  * server: it is then moved to a close-on-exec descriptor and fd 0 is left
- * on /dev/null. Installs a SIGTERM handler (without SA_RESTART) that makes
- * fcgi_app_accept return NULL, and ignores SIGPIPE. Returns NULL with errno
- * set (ENOTSOCK if listen_fd is not a socket, ENOMEM).
+ * on /dev/null (a listen_fd of 0, 1 or 2 that is not a listening socket is
+ * left open on failure). Installs a SIGTERM handler (without SA_RESTART)
+ * that makes fcgi_app_accept return NULL; the previous handler comes back
+ * with fcgi_app_free. Every send uses MSG_NOSIGNAL, so a vanished web server
+ * is EPIPE, never a SIGPIPE. Returns NULL with errno set (ENOTSOCK if
+ * listen_fd is not a listening socket, ENOMEM).
  */
 struct fcgi_app *fcgi_app_new(int listen_fd);
+
+/*
+ * A responder on one already-connected socket (transferred), with no
+ * listener: for tests over socketpair(2) and for a parent that accepts on
+ * the program's behalf. Once that connection closes, fcgi_app_accept
+ * returns NULL with errno ENOTCONN. NULL with errno set (ENOMEM).
+ */
+struct fcgi_app *fcgi_app_new_conn(int conn_fd);
 
 /* Closes the connection and the listening socket; NULL is a no-op. */
 void fcgi_app_free(struct fcgi_app *app);
