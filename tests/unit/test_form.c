@@ -1,0 +1,597 @@
+/*
+ * test_form.c - the form store and body reader: every limit at its bound
+ * and one past it (L-API-04, L-URL-11, L-MP-25), CONTENT_LENGTH handling
+ * (L-API-01..03, RFC 3875 4.2), lookups by name, source and position
+ * (L-API-05), uploads in memory and in unlinked temp files and saving them
+ * (L-API-13), filename sanitising (L-MP-14) and request isolation
+ * (L-API-12).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "form.h"
+#include "harness.h"
+
+#define S(s) s, sizeof(s) - 1
+#define MPT  "multipart/form-data; boundary=XB"
+#define CD   "Content-Disposition: form-data; name="
+#define UT   "application/x-www-form-urlencoded"
+
+/* Serves a body from memory, chunk bytes at a time, and counts calls. */
+struct reader {
+	const char *p;
+	size_t len, off, chunk;
+	unsigned calls;
+	int fail_errno; /* return -1 with this errno once off reaches len */
+};
+
+static ssize_t
+mem_read(void *ctx, void *out, size_t n)
+{
+	struct reader *r = ctx;
+
+	r->calls++;
+	if (r->off == r->len && r->fail_errno != 0) {
+		errno = r->fail_errno;
+		r->fail_errno = errno == EINTR ? 0 : r->fail_errno;
+		return -1;
+	}
+	if (n > r->chunk)
+		n = r->chunk;
+	if (n > r->len - r->off)
+		n = r->len - r->off;
+	memcpy(out, r->p + r->off, n);
+	r->off += n;
+	return (ssize_t)n;
+}
+
+enum lim {
+	L_NONE,
+	L_BODY,
+	L_FIELDS,
+	L_NAME,
+	L_VALUE,
+	L_FILES,
+	L_FILE_SIZE,
+	L_DISK,
+	L_PART_HEADERS,
+	L_COOKIES
+};
+
+enum kind {
+	K_QUERY,
+	K_COOKIE,
+	K_BODY
+};
+
+static const struct {
+	const char *name;
+	enum lim lim;
+	uint64_t value;
+	enum kind kind;
+	const char *ct; /* K_BODY */
+	const char *in;
+	size_t inlen;
+	enum form_err err;
+	size_t nfields;
+	int status;
+} cases[] = {
+	{ "L-URL-11 max_fields at the bound", L_FIELDS, 3, K_QUERY, NULL,
+	    S("a&b&c"), FORM_OK, 3, 0 },
+	{ "L-URL-11 max_fields one past", L_FIELDS, 3, K_QUERY, NULL,
+	    S("a&b&c&d"), FORM_EFIELDS, 3, 413 },
+	{ "L-API-04 max_name at the bound", L_NAME, 3, K_QUERY, NULL,
+	    S("a%41c=1"), FORM_OK, 1, 0 },
+	{ "L-API-04 max_name one past", L_NAME, 3, K_QUERY, NULL,
+	    S("x=1&abcd=1"), FORM_ENAME_SIZE, 1, 413 },
+	{ "L-API-04 max_value at the bound", L_VALUE, 4, K_QUERY, NULL,
+	    S("a=%41+cd"), FORM_OK, 1, 0 },
+	{ "L-API-04 max_value one past", L_VALUE, 4, K_QUERY, NULL,
+	    S("a=abcde"), FORM_EVALUE_SIZE, 0, 413 },
+	{ "L-API-04 body max_fields one past", L_FIELDS, 2, K_BODY, UT,
+	    S("a&b&c"), FORM_EFIELDS, 0, 413 },
+	{ "L-API-04 body max_value one past", L_VALUE, 2, K_BODY, UT,
+	    S("a=12&b=123"), FORM_EVALUE_SIZE, 0, 413 },
+	{ "L-API-04 max_body at the bound", L_BODY, 7, K_BODY, UT, S("a=1&b=2"),
+	    FORM_OK, 2, 0 },
+	{ "L-API-04 max_body one past", L_BODY, 6, K_BODY, UT, S("a=1&b=2"),
+	    FORM_EBODY_SIZE, 0, 413 },
+	{ "L-MP-25 parts at max_fields", L_FIELDS, 2, K_BODY, MPT,
+	    S("--XB\r\n" CD "a\r\n\r\n1\r\n--XB\r\n" CD "b\r\n\r\n2\r\n--XB--"),
+	    FORM_OK, 2, 0 },
+	{ "L-MP-25 parts one past max_fields", L_FIELDS, 1, K_BODY, MPT,
+	    S("--XB\r\n" CD "a\r\n\r\n1\r\n--XB\r\n" CD "b\r\n\r\n2\r\n--XB--"),
+	    FORM_EFIELDS, 0, 413 },
+	{ "L-MP-25 part name at max_name", L_NAME, 2, K_BODY, MPT,
+	    S("--XB\r\n" CD "ab\r\n\r\n1\r\n--XB--"), FORM_OK, 1, 0 },
+	{ "L-MP-25 part name one past", L_NAME, 2, K_BODY, MPT,
+	    S("--XB\r\n" CD "abc\r\n\r\n1\r\n--XB--"), FORM_ENAME_SIZE, 0,
+	    413 },
+	{ "L-MP-25 part value at max_value", L_VALUE, 3, K_BODY, MPT,
+	    S("--XB\r\n" CD "a\r\n\r\n123\r\n--XB--"), FORM_OK, 1, 0 },
+	{ "L-MP-25 part value one past", L_VALUE, 3, K_BODY, MPT,
+	    S("--XB\r\n" CD "a\r\n\r\n1234\r\n--XB--"), FORM_EVALUE_SIZE, 0,
+	    413 },
+	{ "L-MP-25 files at max_files", L_FILES, 1, K_BODY, MPT,
+	    S("--XB\r\n" CD "f; filename=a\r\n\r\n1\r\n--XB--"), FORM_OK, 1,
+	    0 },
+	{ "L-MP-25 files one past", L_FILES, 1, K_BODY, MPT,
+	    S("--XB\r\n" CD "f; filename=a\r\n\r\n1\r\n--XB\r\n" CD
+	      "f; filename=b\r\n\r\n2\r\n--XB--"),
+	    FORM_EFILES, 0, 413 },
+	{ "L-MP-13 no file chosen is not counted", L_FILES, 0, K_BODY, MPT,
+	    S("--XB\r\n" CD "f; filename=\"\"\r\n\r\n\r\n--XB--"), FORM_OK, 1,
+	    0 },
+	{ "L-MP-25 file size at the bound", L_FILE_SIZE, 4, K_BODY, MPT,
+	    S("--XB\r\n" CD "f; filename=a\r\n\r\n1234\r\n--XB--"), FORM_OK, 1,
+	    0 },
+	{ "L-MP-25 file size one past", L_FILE_SIZE, 4, K_BODY, MPT,
+	    S("--XB\r\n" CD "f; filename=a\r\n\r\n12345\r\n--XB--"),
+	    FORM_EFILE_SIZE, 0, 413 },
+	{ "L-MP-25 disk at the bound", L_DISK, 10, K_BODY, MPT,
+	    S("--XB\r\n" CD "f; filename=a\r\n\r\n12345\r\n--XB\r\n" CD
+	      "g; filename=b\r\n\r\n12345\r\n--XB--"),
+	    FORM_OK, 2, 0 },
+	{ "L-MP-25 disk one past", L_DISK, 9, K_BODY, MPT,
+	    S("--XB\r\n" CD "f; filename=a\r\n\r\n12345\r\n--XB\r\n" CD
+	      "g; filename=b\r\n\r\n12345\r\n--XB--"),
+	    FORM_EDISK, 0, 413 },
+	{ "L-MP-19 part headers at the bound", L_PART_HEADERS, 48, K_BODY, MPT,
+	    S("--XB\r\n" CD "abcdefg\r\n\r\nv\r\n--XB--"), FORM_OK, 1, 0 },
+	{ "L-MP-19 part headers one past", L_PART_HEADERS, 47, K_BODY, MPT,
+	    S("--XB\r\n" CD "abcdefg\r\n\r\nv\r\n--XB--"), FORM_EPART_HEADERS,
+	    0, 413 },
+	{ "L-CK-05 cookies at the bound", L_COOKIES, 2, K_COOKIE, NULL,
+	    S("a=1; b=2"), FORM_OK, 2, 0 },
+	{ "L-CK-05 cookies one past", L_COOKIES, 2, K_COOKIE, NULL,
+	    S("a=1; b=2; c=3"), FORM_ECOOKIES, 2, 400 },
+	{ "L-MP-06 truncated multipart", L_NONE, 0, K_BODY, MPT,
+	    S("--XB\r\n" CD "a\r\n\r\n1\r\n--XB\r\n" CD "b\r\n\r\n2"),
+	    FORM_EMALFORMED, 0, 400 },
+	{ "L-MP-07 LF-only multipart", L_NONE, 0, K_BODY, MPT,
+	    S("--XB\n" CD "a\n\n1\n--XB--\n"), FORM_EMALFORMED, 0, 400 },
+	{ "L-MP-01 no boundary", L_NONE, 0, K_BODY, "multipart/form-data",
+	    S("--XB--"), FORM_EBOUNDARY, 0, 400 },
+	{ "L-3875-4.1.3 no content type kept raw", L_NONE, 0, K_BODY, NULL,
+	    S("a=1"), FORM_OK, 0, 0 },
+	{ "L-URL-08 NUL kept with length", L_NONE, 0, K_QUERY, NULL,
+	    S("a=x%00y"), FORM_OK, 1, 0 },
+};
+
+static void
+set_limit(struct form_limits *lim, enum lim which, uint64_t v)
+{
+	switch (which) {
+	case L_NONE:
+		break;
+	case L_BODY:
+		lim->max_body = v;
+		break;
+	case L_FIELDS:
+		lim->max_fields = (size_t)v;
+		break;
+	case L_NAME:
+		lim->max_name = (size_t)v;
+		break;
+	case L_VALUE:
+		lim->max_value = (size_t)v;
+		break;
+	case L_FILES:
+		lim->max_files = (size_t)v;
+		break;
+	case L_FILE_SIZE:
+		lim->max_file_size = v;
+		break;
+	case L_DISK:
+		lim->max_disk = v;
+		lim->spill_threshold = 0; /* every byte goes to disk */
+		break;
+	case L_PART_HEADERS:
+		lim->max_part_headers = (size_t)v;
+		break;
+	case L_COOKIES:
+		lim->max_cookies = (size_t)v;
+		break;
+	}
+}
+
+static char *
+decimal(size_t n)
+{
+	static char s[32];
+
+	if (snprintf(s, sizeof(s), "%zu", n) >= (int)sizeof(s))
+		exit(2);
+	return s;
+}
+
+/* Runs row i with the body arriving chunk bytes per read. */
+static void
+run_row(size_t i, size_t chunk)
+{
+	struct form_limits lim;
+	struct form *f;
+	struct reader rd = { NULL, 0, 0, chunk, 0, 0 };
+	enum form_err err = FORM_OK;
+	char *in;
+
+	form_limits_default(&lim);
+	set_limit(&lim, cases[i].lim, cases[i].value);
+	if ((f = form_new(&lim)) == NULL)
+		exit(2);
+	in = harness_exact(cases[i].in, cases[i].inlen);
+	if (cases[i].kind == K_QUERY)
+		err = form_parse_query(f, in, cases[i].inlen);
+	else if (cases[i].kind == K_COOKIE)
+		err = form_parse_cookies(f, in, cases[i].inlen);
+	else {
+		rd.p = in;
+		rd.len = cases[i].inlen;
+		err = form_read_body(f, mem_read, &rd, cases[i].ct,
+		    decimal(cases[i].inlen), 0);
+	}
+	CHECK_INT(cases[i].name, err, cases[i].err);
+	CHECK_INT(cases[i].name, f->nfields, cases[i].nfields);
+	CHECK_INT(cases[i].name, form_err_status(err), cases[i].status);
+	CHECK(cases[i].name, strlen(form_err_str(err)) > 0);
+	if (err != FORM_OK)
+		CHECK_INT(cases[i].name, f->err, err);
+	free(in);
+	form_free(f);
+}
+
+static void
+test_rows(void)
+{
+	size_t i, chunk;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (chunk = 1; chunk <= cases[i].inlen + 1; chunk++)
+			run_row(i, chunk);
+}
+
+static const struct {
+	const char *name, *cl;
+	enum form_err err;
+	unsigned calls; /* reads expected: 0 = refused before reading */
+} cl_cases[] = {
+	{ "L-API-01 minus", "-1", FORM_ELENGTH, 0 },
+	{ "L-API-01 plus", "+5", FORM_ELENGTH, 0 },
+	{ "L-API-01 leading space", " 5", FORM_ELENGTH, 0 },
+	{ "L-API-01 trailing space", "5 ", FORM_ELENGTH, 0 },
+	{ "L-API-01 overflow", "99999999999999999999", FORM_ELENGTH, 0 },
+	{ "L-API-01 hex", "0x5", FORM_ELENGTH, 0 },
+	{ "L-API-01 leading zeros", "005", FORM_OK, 1 },
+	{ "L-API-03 empty length is no body", "", FORM_OK, 0 },
+	{ "L-API-03 zero length is no body", "0", FORM_OK, 0 },
+	{ "L-API-04 over max_body before reading", "1000001", FORM_EBODY_SIZE,
+	    0 },
+};
+
+static void
+test_content_length(void)
+{
+	struct form_limits lim;
+	struct form *f;
+	struct reader rd = { "a=1&b", 5, 0, 64, 0, 0 };
+	size_t i;
+
+	form_limits_default(&lim);
+	lim.max_body = 1000000;
+	for (i = 0; i < sizeof(cl_cases) / sizeof(cl_cases[0]); i++) {
+		rd.off = 0;
+		rd.calls = 0;
+		if ((f = form_new(&lim)) == NULL)
+			exit(2);
+		CHECK_INT(cl_cases[i].name,
+		    form_read_body(f, mem_read, &rd, UT, cl_cases[i].cl, 0),
+		    cl_cases[i].err);
+		CHECK_INT(cl_cases[i].name, rd.calls, cl_cases[i].calls);
+		CHECK_INT(cl_cases[i].name, f->nfields,
+		    cl_cases[i].err == FORM_OK && rd.calls > 0 ? 2 : 0);
+		form_free(f);
+	}
+	/* L-API-03: NULL length, no body; with the flag, read to EOF. */
+	f = form_new(NULL);
+	rd.off = rd.calls = 0;
+	CHECK_INT("L-API-03 NULL length",
+	    form_read_body(f, mem_read, &rd, UT, NULL, 0), FORM_OK);
+	CHECK_INT("L-API-03 NULL length reads nothing", rd.calls, 0);
+	CHECK_INT("L-API-03 read to EOF",
+	    form_read_body(f, mem_read, &rd, UT, NULL, FORM_READ_TO_EOF),
+	    FORM_OK);
+	CHECK_INT("L-API-03 read to EOF fields", f->nfields, 2);
+	form_free(f);
+	lim.max_body = 4;
+	f = form_new(&lim);
+	rd.off = rd.calls = 0;
+	CHECK_INT("L-API-03 read to EOF bounded",
+	    form_read_body(f, mem_read, &rd, UT, NULL, FORM_READ_TO_EOF),
+	    FORM_EBODY_SIZE);
+	form_free(f);
+	/* RFC 3875 4.2: never more than CONTENT_LENGTH, even if more waits. */
+	f = form_new(NULL);
+	rd.off = rd.calls = 0;
+	CHECK_INT("L-3875-4.2 stops at CONTENT_LENGTH",
+	    form_read_body(f, mem_read, &rd, UT, "3", 0), FORM_OK);
+	CHECK_INT("L-3875-4.2 bytes read", rd.off, 3);
+	CHECK_INT("L-3875-4.2 one field", f->nfields, 1);
+	form_free(f);
+	/* L-API-02: a short body is an error and keeps nothing. */
+	f = form_new(NULL);
+	rd.off = rd.calls = 0;
+	CHECK_INT("L-API-02 truncated",
+	    form_read_body(f, mem_read, &rd, UT, "6", 0), FORM_ETRUNCATED);
+	CHECK_INT("L-API-02 truncated keeps no field", f->nfields, 0);
+	CHECK_INT("L-API-02 status", form_err_status(FORM_ETRUNCATED), 400);
+	form_free(f);
+	/* L-API-02: EINTR is retried, other errors end the read. */
+	f = form_new(NULL);
+	rd.off = rd.calls = 0;
+	rd.fail_errno = EINTR;
+	CHECK_INT("L-API-02 EINTR retried",
+	    form_read_body(f, mem_read, &rd, UT, "6", 0), FORM_ETRUNCATED);
+	form_free(f);
+	f = form_new(NULL);
+	rd.off = rd.calls = 0;
+	rd.fail_errno = EIO;
+	CHECK_INT("L-API-02 EIO", form_read_body(f, mem_read, &rd, UT, "6", 0),
+	    FORM_ESYSTEM);
+	CHECK_INT("L-API-02 EIO errno", errno, EIO);
+	CHECK_INT("L-API-02 EIO status", form_err_status(FORM_ESYSTEM), 500);
+	form_free(f);
+}
+
+static void
+test_lookups(void)
+{
+	struct form *f = form_new(NULL), *g = form_new(NULL);
+	struct reader rd = { S("a=3&b=4"), 0, 2, 0, 0 };
+	const struct form_field *fld;
+
+	if (f == NULL || g == NULL)
+		exit(2);
+	CHECK_INT("L-API-05 query", form_parse_query(f, S("a=1&a=2&c")),
+	    FORM_OK);
+	CHECK_INT("L-API-05 body", form_read_body(f, mem_read, &rd, UT, "7", 0),
+	    FORM_OK);
+	CHECK_INT("L-API-05 cookies", form_parse_cookies(f, S("a=\"c1\"; z=9")),
+	    FORM_OK);
+	fld = form_get(f, FORM_PARAMS, "a", 0);
+	CHECK_STR("L-API-05 first a", fld ? fld->value : NULL, "1");
+	fld = form_get(f, FORM_PARAMS, "a", 2);
+	CHECK_STR("L-API-05 third a", fld ? fld->value : NULL, "3");
+	CHECK("L-API-05 no fourth a", form_get(f, FORM_PARAMS, "a", 3) == NULL);
+	CHECK_INT("L-API-05 count a", form_count(f, FORM_PARAMS, "a"), 3);
+	CHECK_INT("L-API-05 count a any", form_count(f, FORM_ANY, "a"), 4);
+	fld = form_get(f, FORM_BODY, "a", 0);
+	CHECK_STR("L-API-05 body a", fld ? fld->value : NULL, "3");
+	fld = form_get(f, FORM_COOKIE, "a", 0);
+	CHECK_STR("L-CK-03 cookie unquoted", fld ? fld->value : NULL, "c1");
+	CHECK_STR("L-CK-03 cookie raw", fld ? fld->raw : NULL, "\"c1\"");
+	CHECK("L-API-05 cookie not a param",
+	    form_get(f, FORM_PARAMS, "z", 0) == NULL);
+	fld = form_get(f, FORM_QUERY, "c", 0);
+	CHECK_INT("L-API-05 blank value kept",
+	    fld ? (long long)fld->value_len : -1, 0);
+	fld = form_nth(f, FORM_ANY, 3);
+	CHECK_STR("iteration order", fld ? fld->name : NULL, "a");
+	CHECK_INT("iteration source", fld ? (int)fld->source : 0, FORM_BODY);
+	fld = form_nth(f, FORM_COOKIE, 1);
+	CHECK_STR("iteration per source", fld ? fld->name : NULL, "z");
+	CHECK("iteration end", form_nth(f, FORM_ANY, 7) == NULL);
+	CHECK("get_n with NUL name",
+	    form_get_n(f, FORM_ANY, "a\0", 2, 0) == NULL);
+	/* L-API-12: a second request shares nothing with the first. */
+	CHECK_INT("L-API-12 isolated", g->nfields, 0);
+	CHECK_INT("L-API-12 second query", form_parse_query(g, S("a=x")),
+	    FORM_OK);
+	fld = form_get(g, FORM_ANY, "a", 0);
+	CHECK_STR("L-API-12 own value", fld ? fld->value : NULL, "x");
+	CHECK_INT("L-API-12 first unchanged", form_count(f, FORM_ANY, "a"), 4);
+	form_free(f);
+	form_free(g);
+	form_free(NULL);
+}
+
+/* Checks an upload's content through form_file_read. */
+static void
+check_content(const char *name, const struct form_file *file, const char *want,
+    size_t wantlen)
+{
+	char got[256];
+	ssize_t n;
+
+	n = form_file_read(file, 0, got, sizeof(got));
+	CHECK_MEM(name, got, n < 0 ? 0 : (size_t)n, want, wantlen);
+	CHECK_INT(name, file->size, wantlen);
+	CHECK_INT(name, form_file_read(file, wantlen, got, sizeof(got)), 0);
+}
+
+static void
+test_uploads(void)
+{
+	static const char body[] =
+	    "--XB\r\n" CD "small; filename=\"../a.txt\"\r\n"
+	    "Content-Type: text/plain\r\n\r\n1234\r\n"
+	    "--XB\r\n" CD "big; filename=\"C:\\\\x\\\\b.bin\"\r\n\r\n12345\r\n"
+	    "--XB\r\n" CD "none; filename=\"\"\r\n\r\n\r\n"
+	    "--XB\r\n" CD "_charset_\r\n\r\nUTF-8\r\n--XB--\r\n";
+	struct form_limits lim;
+	struct form *f;
+	struct reader rd = { S(body), 0, 7, 0, 0 };
+	const struct form_field *fld;
+	struct stat st;
+	char dir[] = "/tmp/test_form.XXXXXX", path[128], got[16];
+	int fl, fd;
+
+	form_limits_default(&lim);
+	lim.spill_threshold = 4; /* "1234" stays in memory, "12345" spills */
+	if ((f = form_new(&lim)) == NULL || mkdtemp(dir) == NULL)
+		exit(2);
+	CHECK_INT("uploads",
+	    form_read_body(f, mem_read, &rd, MPT, decimal(sizeof(body) - 1), 0),
+	    FORM_OK);
+	fld = form_get(f, FORM_BODY, "small", 0);
+	CHECK("in memory",
+	    fld != NULL && fld->file != NULL && fld->file->fd == -1);
+	if (fld != NULL && fld->file != NULL) {
+		check_content("in memory content", fld->file, "1234", 4);
+		CHECK_MEM("in memory value", fld->value, fld->value_len, "1234",
+		    4);
+		CHECK_STR("L-MP-14 sanitised", fld->file->filename, "a.txt");
+		CHECK_STR("L-MP-14 raw kept", fld->file->raw_filename,
+		    "../a.txt");
+		CHECK_STR("L-MP-16 type", fld->file->content_type,
+		    "text/plain");
+		CHECK("chosen", form_file_chosen(fld->file));
+		if (snprintf(path, sizeof(path), "%s/m", dir) >= 64)
+			exit(2);
+		CHECK_INT("save from memory", form_file_save(fld->file, path),
+		    0);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		CHECK_INT("saved copy",
+		    fd >= 0 ? read(fd, got, sizeof(got)) : -1, 4);
+		CHECK("saved mode",
+		    fd >= 0 && fstat(fd, &st) == 0 &&
+		        (st.st_mode & 0777) == 0600);
+		if (fd >= 0)
+			(void)close(fd);
+		(void)unlink(path);
+	}
+	fld = form_get(f, FORM_BODY, "big", 0);
+	CHECK("spilled",
+	    fld != NULL && fld->file != NULL && fld->file->fd >= 0);
+	if (fld != NULL && fld->file != NULL && fld->file->fd >= 0) {
+		check_content("spilled content", fld->file, "12345", 5);
+		CHECK_INT("spilled value empty", fld->value_len, 0);
+		CHECK_STR("L-MP-14 backslash path", fld->file->filename,
+		    "b.bin");
+		CHECK("L-API-13 unlinked 0600",
+		    fstat(fld->file->fd, &st) == 0 && st.st_nlink == 0 &&
+		        (st.st_mode & 0777) == 0600);
+		fl = fcntl(fld->file->fd, F_GETFD);
+		CHECK("L-API-13 close-on-exec", fl >= 0 && (fl & FD_CLOEXEC));
+		if (snprintf(path, sizeof(path), "%s/b", dir) >= 64)
+			exit(2);
+		CHECK_INT("save spilled", form_file_save(fld->file, path), 0);
+		CHECK("saved spilled size",
+		    stat(path, &st) == 0 && st.st_size == 5 &&
+		        (st.st_mode & 0777) == 0600);
+		CHECK_INT("save refuses to overwrite",
+		    form_file_save(fld->file, path), -1);
+		CHECK_INT("save EEXIST", errno, EEXIST);
+		check_content("still readable after save", fld->file, "12345",
+		    5);
+		(void)unlink(path);
+	}
+	fld = form_get(f, FORM_BODY, "none", 0);
+	CHECK("L-MP-13 no file chosen",
+	    fld != NULL && fld->file != NULL && !form_file_chosen(fld->file));
+	fld = form_get(f, FORM_BODY, "_charset_", 0);
+	CHECK_STR("L-MP-17 _charset_ field", fld ? fld->value : NULL, "UTF-8");
+	CHECK_INT("upload count", f->nfields, 4);
+	form_free(f);
+	(void)rmdir(dir);
+}
+
+/* L-MP-03, L-URL-11: hostile bodies stop early, without reading it all. */
+static void
+test_hostile(void)
+{
+	struct buf big;
+	struct form *f;
+	struct reader rd = { NULL, 0, 0, 65536, 0, 0 };
+	size_t i;
+
+	buf_init(&big, 0);
+	for (i = 0; i < 1000000; i++)
+		if (buf_puts(&big, "a&") == -1)
+			exit(2);
+	rd.p = big.data;
+	rd.len = big.len;
+	f = form_new(NULL);
+	CHECK_INT("L-URL-11 1 000 000 pairs",
+	    form_read_body(f, mem_read, &rd, UT, decimal(big.len), 0),
+	    FORM_EFIELDS);
+	CHECK("L-URL-11 stops early", rd.off < big.len);
+	form_free(f);
+	buf_reset(&big);
+	for (i = 0; i < 10u << 20; i += 16)
+		if (buf_puts(&big, "preamble.......\n") == -1)
+			exit(2);
+	rd.p = big.data;
+	rd.len = big.len;
+	rd.off = 0;
+	f = form_new(NULL);
+	CHECK_INT("L-MP-03 10 MiB preamble",
+	    form_read_body(f, mem_read, &rd, MPT, decimal(big.len), 0),
+	    FORM_EPREAMBLE);
+	CHECK_INT("L-MP-03 status", form_err_status(FORM_EPREAMBLE), 413);
+	CHECK("L-MP-03 stops early", rd.off <= 2 * 65536);
+	form_free(f);
+	buf_fini(&big);
+}
+
+static const struct {
+	const char *name;
+	const char *in;
+	size_t inlen;
+	const char *out;
+} name_cases[] = {
+	{ "L-MP-14 traversal", S("../../etc/passwd"), "passwd" },
+	{ "L-MP-14 windows path", S("C:\\x\\a.txt"), "a.txt" },
+	{ "L-MP-14 NUL removed", S("a\0.cgi"), "a.cgi" },
+	{ "L-MP-14 controls removed",
+	    S("a\r\n\x7f\x01"
+	      "b"),
+	    "ab" },
+	{ "L-MP-14 dot", S("."), "" },
+	{ "L-MP-14 dotdot", S(".."), "" },
+	{ "L-MP-14 trailing slash", S("a/"), "" },
+	{ "L-MP-14 hidden file", S(".htaccess"), "htaccess" },
+	{ "L-MP-14 dangerous characters", S("a\"*:<>?|b"), "ab" },
+	{ "L-MP-14 trailing dots and spaces", S("a.txt. . "), "a.txt" },
+	{ "L-MP-15 UTF-8 kept", S("\xc3\xa9.txt"), "\xc3\xa9.txt" },
+	{ "empty", S(""), "" },
+};
+
+static void
+test_sanitize(void)
+{
+	char out[300], longname[400];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(name_cases) / sizeof(name_cases[0]); i++) {
+		n = form_sanitize_filename(name_cases[i].in,
+		    name_cases[i].inlen, out, sizeof(out));
+		CHECK_STR(name_cases[i].name, out, name_cases[i].out);
+		CHECK_INT(name_cases[i].name, n, strlen(name_cases[i].out));
+	}
+	/* 254 ASCII bytes then a 2-byte character: cut before it. */
+	memset(longname, 'a', 254);
+	memcpy(longname + 254, "\xc3\xa9xyz", 5);
+	n = form_sanitize_filename(longname, 259, out, sizeof(out));
+	CHECK_INT("long name cut on a UTF-8 boundary", n, 254);
+	n = form_sanitize_filename(longname, 259, out, 10);
+	CHECK_INT("small output", n, 9);
+}
+
+int
+main(void)
+{
+	test_rows();
+	test_content_length();
+	test_lookups();
+	test_uploads();
+	test_hostile();
+	test_sanitize();
+	return harness_done();
+}
