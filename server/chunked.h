@@ -24,8 +24,10 @@ enum chunked_rc {
 struct chunked {
 	/* Set by chunked_init; the caller may lower them before decoding. */
 	uint64_t max_body;  /* decoded bytes; over it: 413 */
-	size_t max_ext;     /* extension bytes over the body; over it: 400 */
-	size_t max_trailer; /* trailer section bytes; over it: 431 */
+	size_t max_ext;     /* bytes between chunk-sizes and their CRs,
+	                       summed over the body; over it: 400 */
+	size_t max_trailer; /* bytes after the last-chunk line, final CRLF
+	                       included; over it: 431 */
 
 	uint64_t total;     /* decoded data bytes so far */
 	int status;         /* on CHUNKED_ERROR: 400, 413 or 431 */
