@@ -63,24 +63,30 @@ measure() {
 	echo "wrk $1 $W_RPS $W_P99 $W_ERR $W_REQS $W_RERR" >>"$RES"
 }
 
-# 1. The ceiling, on the same binary the servers run.
-"$CEIL" -w "$WORKERS" -d "$BENCH_SECONDS" "$WWW/cgi-bin/hello_cgi" \
-    >"$BT/ceiling.txt" 2>&1
-cat "$BT/ceiling.txt"
-CEILV=$(sed -n 's/.*: \([0-9.]*\) spawns\/s.*/\1/p' "$BT/ceiling.txt")
+# The ceiling, on the same binary the servers run.
+run_ceiling() {
+	"$CEIL" -w "$WORKERS" -d "$BENCH_SECONDS" "$WWW/cgi-bin/hello_cgi" \
+	    >"$BT/ceiling.txt" 2>&1
+	cat "$BT/ceiling.txt"
+	CEILV=$(sed -n 's/.*: \([0-9.]*\) spawns\/s.*/\1/p' "$BT/ceiling.txt")
+}
 
-# 2. cgihttpd.
-SRV=$(bench_cgihttpd_bin "$B")
 CGIHTTPD_CGI=0
-if [ -n "$SRV" ]; then
+run_cgihttpd() {
+	SRV=$(bench_cgihttpd_bin "$B")
+	if [ -z "$SRV" ]; then
+		echo "cgihttpd: CGI not available ($B/cgihttpd not built)"
+		return
+	fi
 	bench_start_cgihttpd "$BT/cgihttpd.log" "$SRV" -b 127.0.0.1 -p 0 \
-	    -w "$WORKERS" --access-log off --error-log "$BT/cgihttpd-error.log" \
-	    "$WWW"
+	    -w "$WORKERS" --access-log off \
+	    --error-log "$BT/cgihttpd-error.log" "$WWW"
 	if [ -z "$CGIHTTPD_PORT" ]; then
 		echo "cgihttpd: CGI not available (the server did not start:" \
 		    "$(tail -n 1 "$BT/cgihttpd.log"))"
 	else
-		code=$(bench_fetch "http://127.0.0.1:$CGIHTTPD_PORT$URL_PATH" "$BT/got")
+		code=$(bench_fetch "http://127.0.0.1:$CGIHTTPD_PORT$URL_PATH" \
+		    "$BT/got")
 		if [ "$code" = 200 ] && cmp -s "$BT/got" "$BT/expected-body"; then
 			CGIHTTPD_CGI=1
 			measure cgihttpd "$CGIHTTPD_PORT"
@@ -90,26 +96,29 @@ if [ -n "$SRV" ]; then
 		fi
 	fi
 	bench_stop "$BENCH_PID"
-else
-	echo "cgihttpd: CGI not available ($B/cgihttpd not built)"
-fi
+}
 
-# 3. lighttpd mod_cgi.
-if bench_lighttpd_start lighttpd "$WWW" "$WORKERS" 'server.modules += ("mod_cgi")
+# lighttpd mod_cgi, 2 workers.
+run_lighttpd() {
+	if bench_lighttpd_start lighttpd "$WWW" "$WORKERS" \
+	    'server.modules += ("mod_cgi")
 $HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = ("" => "") }'; then
-	measure lighttpd "$BENCH_PORT"
-else
-	echo "lighttpd: did not start: $(tail -n 2 "$BT/lighttpd/stdout.log")"
-fi
-bench_stop "$BENCH_PID"
+		measure lighttpd "$BENCH_PORT"
+	else
+		echo "lighttpd: did not start:" \
+		    "$(tail -n 2 "$BT/lighttpd/stdout.log")"
+	fi
+	bench_stop "$BENCH_PID"
+}
 
-# 4. apache2, mpm_event + mod_cgid, foreground, a whole config of our own
-# (no /etc/apache2, no APACHE_* variables needed).
-AD=$BT/apache2
-mkdir -p "$AD"
-APORT=$(bench_free_port)
-M=/usr/lib/apache2/modules
-cat >"$AD/apache2.conf" <<EOF
+# apache2, mpm_event + mod_cgid, in the foreground, with a whole config of
+# our own (no /etc/apache2, so no APACHE_* variables are needed).
+run_apache2() {
+	AD=$BT/apache2
+	mkdir -p "$AD"
+	APORT=$(bench_free_port)
+	M=/usr/lib/apache2/modules
+	cat >"$AD/apache2.conf" <<EOF
 ServerRoot "$AD"
 DefaultRuntimeDir "$AD"
 PidFile "$AD/apache2.pid"
@@ -140,51 +149,64 @@ DocumentRoot "$WWW"
 </Directory>
 ScriptAlias /cgi-bin/ "$WWW/cgi-bin/"
 EOF
-bench_start "$AD/stdout.log" apache2 -f "$AD/apache2.conf" -DFOREGROUND
-if bench_wait_port "$APORT" 10; then
-	measure apache2 "$APORT"
-else
-	echo "apache2: did not start: $(tail -n 2 "$AD/stdout.log" "$AD/error.log")"
-fi
-bench_stop "$BENCH_PID"
+	bench_start "$AD/stdout.log" apache2 -f "$AD/apache2.conf" -DFOREGROUND
+	if bench_wait_port "$APORT" 10; then
+		measure apache2 "$APORT"
+	else
+		echo "apache2: did not start:" \
+		    "$(tail -n 2 "$AD/stdout.log" "$AD/error.log")"
+	fi
+	bench_stop "$BENCH_PID"
+}
 
-# 5. nginx + fcgiwrap (2 fcgiwrap processes, as nobody, on a unix socket).
-FD=$BT/fcgiwrap
-mkdir -p "$FD"
-chown nobody:nogroup "$FD"
-bench_start "$BT/fcgiwrap.log" setpriv --reuid nobody --regid nogroup \
-    --clear-groups fcgiwrap -s "unix:$FD/sock" -c "$WORKERS"
-FPID=$BENCH_PID
-i=0
-while [ ! -S "$FD/sock" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if bench_nginx_start nginx "$WWW" "$WORKERS" "location /cgi-bin/ {
+# nginx + fcgiwrap: 2 fcgiwrap processes, as nobody, on a unix socket.
+run_nginx() {
+	FD=$BT/fcgiwrap
+	mkdir -p "$FD"
+	chown nobody:nogroup "$FD"
+	bench_start "$BT/fcgiwrap.log" setpriv --reuid nobody --regid nogroup \
+	    --clear-groups fcgiwrap -s "unix:$FD/sock" -c "$WORKERS"
+	FPID=$BENCH_PID
+	i=0
+	while [ ! -S "$FD/sock" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if bench_nginx_start nginx "$WWW" "$WORKERS" "location /cgi-bin/ {
 			include /etc/nginx/fastcgi_params;
 			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
 			fastcgi_pass unix:$FD/sock;
 		}"; then
-	measure nginx+fcgiwrap "$BENCH_PORT"
-else
-	echo "nginx: did not start: $(tail -n 2 "$BT/nginx/error.log")"
-fi
-bench_stop "$BENCH_PID"
-bench_stop "$FPID"
+		measure nginx+fcgiwrap "$BENCH_PORT"
+	else
+		echo "nginx: did not start: $(tail -n 2 "$BT/nginx/error.log")"
+	fi
+	bench_stop "$BENCH_PID"
+	bench_stop "$FPID"
+}
 
-# 6. python3 -m http.server --cgi (ThreadingHTTPServer, HTTP/1.0: one
-# connection per request; as root it runs scripts as nobody).
-PPORT=$(bench_free_port)
-(cd "$WWW" && bench_start "$BT/python.log" "$BENCH_PY" -m http.server \
-    --cgi --bind 127.0.0.1 "$PPORT" && echo "$BENCH_PID" >"$BT/python.pid")
-PPID_=$(cat "$BT/python.pid")
-BENCH_PIDS="$BENCH_PIDS $PPID_"
-if bench_wait_port "$PPORT" 10; then
-	measure python-http.server "$PPORT"
-else
-	echo "python3 http.server: did not start: $(tail -n 2 "$BT/python.log")"
-fi
-bench_stop "$PPID_"
+# python3 -m http.server --cgi: ThreadingHTTPServer, HTTP/1.0 (one
+# connection per request); as root it runs scripts as nobody.
+run_python() {
+	PPORT=$(bench_free_port)
+	bench_start "$BT/python.log" "$BENCH_PY" -m http.server --cgi \
+	    --bind 127.0.0.1 --directory "$WWW" "$PPORT"
+	if bench_wait_port "$PPORT" 10; then
+		measure python-http.server "$PPORT"
+	else
+		echo "python3 http.server: did not start:" \
+		    "$(tail -n 2 "$BT/python.log")"
+	fi
+	bench_stop "$BENCH_PID"
+}
+
+CEILV=""
+bench_want ceiling && run_ceiling
+bench_want cgihttpd && run_cgihttpd
+bench_want lighttpd && run_lighttpd
+bench_want apache2 && run_apache2
+bench_want nginx && run_nginx
+bench_want python && run_python
 
 # The report.
 echo

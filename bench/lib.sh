@@ -12,13 +12,21 @@ BENCH_PY=${BENCH_PY:-/usr/bin/python3}
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_PIDS=""
 
+# bench_want NAME: true unless BENCH_PEERS (a space-separated list, for
+# quick runs while developing) is set and does not name NAME.
+bench_want() {
+	[ -z "${BENCH_PEERS:-}" ] && return 0
+	case " $BENCH_PEERS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
 # bench_init NAME: make the work directory $BT (0755: servers that drop to
 # nobody must read it) and arm the cleanup trap.
 bench_init() {
 	BT=$(mktemp -d "${TMPDIR:-/tmp}/bench-$1.XXXXXX") || exit 1
 	chmod 755 "$BT"
 	trap 'bench_cleanup' EXIT
-	trap 'exit 130' INT TERM HUP
+	trap 'exit 130' INT TERM HUP PIPE
 }
 
 bench_cleanup() {

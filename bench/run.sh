@@ -17,7 +17,7 @@ if [ "${BENCH_NO_SETUP:-0}" != 1 ]; then
 fi
 LOG=$(mktemp "${TMPDIR:-/tmp}/bench-run.XXXXXX") || exit 1
 trap 'rm -f "$LOG"' EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 
 {
 	echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -48,7 +48,8 @@ fi
 cleanup() {
 	[ "$made_policy" -eq 0 ] || rm -f /usr/sbin/policy-rc.d
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP PIPE
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # --no-install-recommends keeps apache2's and php's optional extras out.

@@ -59,11 +59,15 @@ check_and_run() {
 	done
 }
 
-SRV=$(bench_cgihttpd_bin "$B")
-if [ -n "$SRV" ]; then
+run_cgihttpd() {
+	SRV=$(bench_cgihttpd_bin "$B")
+	if [ -z "$SRV" ]; then
+		echo "cgihttpd: $B/cgihttpd not built: skipped"
+		return
+	fi
 	bench_start_cgihttpd "$BT/cgihttpd.log" "$SRV" -b 127.0.0.1 -p 0 \
-	    -w "$WORKERS" --access-log off --error-log "$BT/cgihttpd-error.log" \
-	    "$WWW"
+	    -w "$WORKERS" --access-log off \
+	    --error-log "$BT/cgihttpd-error.log" "$WWW"
 	if [ -n "$CGIHTTPD_PORT" ]; then
 		check_and_run cgihttpd "$CGIHTTPD_PORT" "$BENCH_PID"
 	else
@@ -71,25 +75,31 @@ if [ -n "$SRV" ]; then
 		tail -n 5 "$BT/cgihttpd.log"
 	fi
 	bench_stop "$BENCH_PID"
-else
-	echo "cgihttpd: $B/cgihttpd not built: skipped"
-fi
+}
 
-if bench_nginx_start nginx "$WWW" "$WORKERS"; then
-	check_and_run nginx "$BENCH_PORT" "$BENCH_PID"
-else
-	echo "nginx: did not start:"
-	tail -n 5 "$BT/nginx/error.log"
-fi
-bench_stop "$BENCH_PID"
+run_nginx() {
+	if bench_nginx_start nginx "$WWW" "$WORKERS"; then
+		check_and_run nginx "$BENCH_PORT" "$BENCH_PID"
+	else
+		echo "nginx: did not start:"
+		tail -n 5 "$BT/nginx/error.log"
+	fi
+	bench_stop "$BENCH_PID"
+}
 
-if bench_lighttpd_start lighttpd "$WWW" "$WORKERS"; then
-	check_and_run lighttpd "$BENCH_PORT" "$BENCH_PID"
-else
-	echo "lighttpd: did not start:"
-	tail -n 5 "$BT/lighttpd/error.log" "$BT/lighttpd/stdout.log"
-fi
-bench_stop "$BENCH_PID"
+run_lighttpd() {
+	if bench_lighttpd_start lighttpd "$WWW" "$WORKERS"; then
+		check_and_run lighttpd "$BENCH_PORT" "$BENCH_PID"
+	else
+		echo "lighttpd: did not start:"
+		tail -n 5 "$BT/lighttpd/error.log" "$BT/lighttpd/stdout.log"
+	fi
+	bench_stop "$BENCH_PID"
+}
+
+bench_want cgihttpd && run_cgihttpd
+bench_want nginx && run_nginx
+bench_want lighttpd && run_lighttpd
 
 # The report.
 echo
