@@ -14,6 +14,8 @@
 
 #define MAXF 16
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 static int
 inside(struct str v, const char *p, size_t n)
 {

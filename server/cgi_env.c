@@ -293,7 +293,8 @@ put_translated(struct envb *e, const struct cgi_env_req *rq)
 static int
 put_request(struct envb *e, const struct cgi_env_req *rq, const char *sw)
 {
-	struct str ct = field(rq, "Content-Type");
+	struct str ct = rq->no_content_type ? (struct str){ NULL, 0 }
+	                                    : field(rq, "Content-Type");
 	struct str name = rq->host.p != NULL && rq->host.len > 0
 	    ? host_name(rq->host)
 	    : rq->default_name;

@@ -31,6 +31,7 @@ struct cgi_env_req {
 	int minor;              /* HTTP/1.<minor> */
 	const struct http_field *fields; /* views, OWS-trimmed */
 	size_t nfields;
+	bool no_content_type;    /* internal redirect: CONTENT_TYPE unset */
 	bool has_body;           /* framed by Content-Length or chunked */
 	uint64_t content_length; /* exact body length when has_body */
 	struct str host;         /* Host value (port may follow) or none */
