@@ -589,6 +589,21 @@ conn_response_end(struct conn *c)
 		conn_run(c);
 }
 
+int
+conn_response_raw(struct conn *c)
+{
+	if (c->resp_head) {
+		errno = EALREADY;
+		return -1;
+	}
+	c->resp_head = true;
+	c->status = 200;
+	c->close_after = true;
+	c->resp_nobody = c->resp_chunked = c->resp_counted = false;
+	c->continue_due = false;
+	return 0;
+}
+
 void
 conn_response_abort(struct conn *c)
 {
@@ -613,6 +628,10 @@ conn_response_error(struct conn *c, int status)
 		return;
 	}
 	c->h = NULL;
+	if (c->phase == CONN_HEAD) { /* a timeout before the head was whole */
+		c->phase = CONN_SERVE;
+		c->close_after = true;
+	}
 	if (status >= 400 && status != 404 && status != 403 && status != 405)
 		c->close_after = true;
 	if (c->body_want &&

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgi.h"
 #include "config.h"
 #include "log.h"
 #include "privdrop.h"
@@ -101,6 +102,12 @@ run(struct config *cf)
 		server_close(&srv);
 		return 1;
 	}
+	srv.cgi = &cgi_handler;
+	if ((srv.cgi_arg = cgi_new(&srv)) == NULL) {
+		fprintf(stderr, "cgihttpd: CGI: %s\n", strerror(errno));
+		server_close(&srv);
+		return 1;
+	}
 	if (privdrop_apply(&pd) == -1) {
 		fprintf(stderr, "cgihttpd: dropping privileges to %s: %s\n",
 		    pd.name, strerror(errno));
@@ -125,6 +132,7 @@ run(struct config *cf)
 	if (wait_for_stop() == -1)
 		log_error("sigwaitinfo: %s", strerror(errno));
 	server_stop(&srv);
+	cgi_free(srv.cgi_arg);
 	server_close(&srv);
 	log_info("stopped");
 	return 0;
