@@ -96,6 +96,7 @@ struct cgi_job {
 	/* Script output. */
 	struct buf out;
 	bool out_eof, out_paused, head_done, head_sent;
+	bool in_process, again; /* out_process is running; run it again */
 	struct cgi_resp resp;
 	struct str names[BOUND_CGI_RESP_FIELDS], values[BOUND_CGI_RESP_FIELDS];
 	struct buf fields;
@@ -713,15 +714,11 @@ send_head(struct cgi_job *j)
 static void
 send_nph_head(struct cgi_job *j)
 {
-#ifdef CONN_HAS_RAW
 	if (conn_response_raw(j->c) == -1) {
 		job_fail(j, 500, "cannot start a raw response");
 		return;
 	}
 	j->head_sent = true;
-#else
-	job_fail(j, 501, "NPH needs conn_response_raw");
-#endif
 }
 
 /* Parses the header block; returns true once the head is settled. */
@@ -770,7 +767,7 @@ parse_head(struct cgi_job *j)
 
 /* Moves script output to the client; pauses stdout when conn is full. */
 static void
-out_process(struct cgi_job *j)
+out_step(struct cgi_job *j)
 {
 	ssize_t n;
 
@@ -810,6 +807,25 @@ out_process(struct cgi_job *j)
 	}
 	if (j->out_eof && j->out.len == 0)
 		job_finish(j);
+}
+
+static void
+out_process(struct cgi_job *j)
+{
+	/*
+	 * conn_write may run conn's machine, which may call on_writable,
+	 * which comes back here: the inner call only asks for another pass.
+	 */
+	if (j->in_process) {
+		j->again = true;
+		return;
+	}
+	j->in_process = true;
+	do {
+		j->again = false;
+		out_step(j);
+	} while (j->again);
+	j->in_process = false;
 }
 
 static void redirect(struct cgi_job *j);

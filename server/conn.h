@@ -143,7 +143,6 @@ void conn_response_abort(struct conn *c);
  * the head as sent: conn_write() then queues bytes unframed, and the
  * connection closes after them. 0, or -1 with errno EALREADY.
  */
-#define CONN_HAS_RAW 1
 int conn_response_raw(struct conn *c);
 /* Copies s (at most 256 bytes) to append to this request's access line. */
 void conn_set_log_extra(struct conn *c, struct str s);
