@@ -592,7 +592,7 @@ config_finish(struct config *cf, char *errbuf, size_t errlen)
 	if (!cf->cgi_dirs_given) {
 		buf_init(&p, PATH_MAX);
 		if (buf_printf(&p, "/cgi-bin/=%s/cgi-bin", cf->docroot) == -1 ||
-		    (stat(p.data + 9, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (stat(p.data + 10, &st) == 0 && S_ISDIR(st.st_mode) &&
 		        add_cgi_dir(cf, p.data) == -1)) {
 			buf_fini(&p);
 			return fail(errbuf, errlen, "--cgi-dir: %s",

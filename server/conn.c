@@ -990,6 +990,8 @@ finish_request(struct conn *c)
 	log_request(c);
 	route_reset(&c->rt);
 	c->served_one = true;
+	/* The next wait (keep-alive or the next head) gets a fresh deadline. */
+	set_timer(c, CONN_T_NONE, false);
 	if (c->close_after || c->w->stopping) {
 		start_linger(c);
 		return;
