@@ -56,6 +56,7 @@ struct fcgi_app {
 	struct buf raw;          /* the PARAMS stream being received */
 	struct fcgi_req *cur;    /* the request begun on conn_fd, or NULL */
 	bool cur_ready;          /* cur's PARAMS are complete: caller has it */
+	unsigned long nconns;    /* connections accepted */
 	struct sigaction old_term;
 };
 
@@ -523,6 +524,7 @@ conn_accept(struct fcgi_app *app)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	app->conn_fd = fd;
 	app->in_start = app->in_end = 0;
+	app->nconns++;
 	return 0;
 }
 
@@ -813,6 +815,12 @@ done:
 	return rc;
 }
 
+unsigned long
+fcgi_app_nconns(const struct fcgi_app *app)
+{
+	return app->nconns;
+}
+
 int
 fcgi_app_stopping(const struct fcgi_app *app)
 {
@@ -914,6 +922,7 @@ fcgi_app_new_conn(int conn_fd)
 		return NULL;
 	}
 	app->conn_fd = conn_fd;
+	app->nconns = 1;
 	return app;
 }
 

@@ -117,6 +117,9 @@ int fcgi_req_aborted(const struct fcgi_req *rq);
  */
 int fcgi_req_finish(struct fcgi_req *rq, int app_status);
 
+/* Connections accepted so far (for logs and tests of connection reuse). */
+unsigned long fcgi_app_nconns(const struct fcgi_app *app);
+
 /* True once SIGTERM was received: the caller should finish and exit. */
 int fcgi_app_stopping(const struct fcgi_app *app);
 

@@ -6,7 +6,8 @@
  *   fcgi_echo                  serve the listening socket on fd 0
  *   fcgi_echo --listen SPEC    serve "unix:PATH" or "HOST:PORT"
  *
- * QUERY_STRING picks the answer: "" lists (text/plain), "echo" sends the
+ * QUERY_STRING picks the answer: "" lists (text/plain, with the number of
+ * the connection the request came on), "echo" sends the
  * body back, "size=N" sends N bytes of 'a'..'z' repeated, "stderr" also
  * writes a line to FCGI_STDERR. Exits 0 after SIGTERM, 1 on errors.
  */
@@ -160,7 +161,8 @@ send_size(struct fcgi_req *rq, const char *q)
 
 /* The default answer: parameters, body length and digest. */
 static int
-send_list(struct fcgi_req *rq, struct sha256 *sh, uint64_t len)
+send_list(struct fcgi_req *rq, struct sha256 *sh, uint64_t len,
+    unsigned long conn)
 {
 	const char *name, *value;
 	struct buf b;
@@ -174,16 +176,18 @@ send_list(struct fcgi_req *rq, struct sha256 *sh, uint64_t len)
 		rc = buf_printf(&b, "param %s=%s\n", name, value);
 	sha256_hex(sh, hex);
 	if (rc == 0)
-		rc = buf_printf(&b, "stdin-length %llu\nstdin-sha256 %s\n",
-		    (unsigned long long)len, hex);
+		rc = buf_printf(&b,
+		    "stdin-length %llu\nstdin-sha256 %s\nconnection %lu\n",
+		    (unsigned long long)len, hex, conn);
 	if (rc == 0 && fcgi_req_write(rq, b.data, b.len) != (ssize_t)b.len)
 		rc = -1;
 	buf_fini(&b);
 	return rc;
 }
 
+/* Answers rq; conn numbers the connection it came on. */
 static int
-serve(struct fcgi_req *rq)
+serve(struct fcgi_req *rq, unsigned long conn)
 {
 	const char *q = fcgi_req_getenv(rq, "QUERY_STRING");
 	int echo = q != NULL && strcmp(q, "echo") == 0;
@@ -213,7 +217,7 @@ serve(struct fcgi_req *rq)
 		return 0;
 	if (strncmp(q, "size=", 5) == 0)
 		return send_size(rq, q);
-	return send_list(rq, &sh, len);
+	return send_list(rq, &sh, len, conn);
 }
 
 int
@@ -240,7 +244,8 @@ main(int argc, char **argv)
 	}
 	while ((rq = fcgi_app_accept(app)) != NULL) {
 		nreq++;
-		(void)fcgi_req_finish(rq, serve(rq) == 0 ? 0 : 1);
+		(void)fcgi_req_finish(rq,
+		    serve(rq, fcgi_app_nconns(app)) == 0 ? 0 : 1);
 	}
 	if (!fcgi_app_stopping(app)) {
 		fprintf(stderr, "fcgi_echo: accept: %s\n", strerror(errno));
