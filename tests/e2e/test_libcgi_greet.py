@@ -297,5 +297,19 @@ class SameBodyTest(GreetBase):
         self.assertEqual(fetch(nport, "GET", "/greet?name=" + XSS_Q)[2], want)
 
 
+class ManExampleTest(unittest.TestCase):
+    """man/libcgi.3's EXAMPLES show tests/tools/greet.c itself, so the
+    documented program is the one these tests run."""
+
+    def test_man_example_is_greet(self):
+        with open(os.path.join(cgitest.ROOT, "tests", "tools", "greet.c")) as f:
+            src = f.read()
+        code = src[src.index("#include <cgi.h>"):].rstrip("\n")
+        with open(os.path.join(cgitest.ROOT, "man", "libcgi.3")) as f:
+            man = f.read()
+        block = ".Bd -literal -offset indent\n" + code.replace("\\", "\\e")
+        self.assertIn(block + "\n.Ed\n", man)
+
+
 if __name__ == "__main__":
     unittest.main()

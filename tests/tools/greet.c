@@ -12,8 +12,8 @@ main(int argc, char **argv)
 	cgi_req *r;
 
 	while ((r = cgi_accept(app)) != NULL) { /* CGI: exactly one pass */
-		const char *name =
-		    cgi_get(r, "name"); /* first value, or NULL */
+		/* The first value of the field, or NULL. */
+		const char *name = cgi_get(r, "name");
 
 		cgi_html(r, "<h1>Hello %s!</h1>\n",
 		    name != NULL ? name : "stranger"); /* %s is escaped */
