@@ -685,8 +685,9 @@ notes_add(cgi_req *r, sqlite3 *db)
 	        f.author, f.body, 0) != 1)
 		return cgi_error_page(r, 503);
 	id = sqlite3_last_insert_rowid(db);
-	n = snprintf(url, sizeof(url), "%s?added=%lld#note-%lld", self_url(r),
-	    id, id);
+	/* No #fragment: RFC 3875 6.2.2 allows none in a local path, and
+	 * cgihttpd refuses it. */
+	n = snprintf(url, sizeof(url), "%s?added=%lld", self_url(r), id);
 	if (n < 0 || (size_t)n >= sizeof(url))
 		return CGI_EINVAL;
 	return cgi_redirect(r, url, 303);
