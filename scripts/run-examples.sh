@@ -53,14 +53,10 @@ can_nobody() {
 # stage DIR: copy the site into DIR (a fresh folder or one we staged before).
 stage() {
 	dir=$1
-	if [ -e "$dir" ]; then
-		if [ -f "$dir/$MARK" ]; then
-			rm -rf "$dir"
-		elif [ -n "$(ls -A "$dir")" ]; then
-			die "$dir is not empty and was not staged by this script: refusing to overwrite it"
-		else
-			rmdir "$dir"
-		fi
+	if [ -f "$dir/$MARK" ]; then
+		rm -rf "$dir"
+	elif [ -e "$dir" ] && [ -n "$(ls -A "$dir")" ]; then
+		die "$dir is not empty and was not staged by this script: refusing to overwrite it"
 	fi
 	mkdir -p "$dir/cgi-bin" "$dir/python"
 	: >"$dir/$MARK"
