@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "fcgi_listen.h"
+
 /* Sum of name and value bytes of one request's FCGI_PARAMS (over: dropped). */
 #define FCGI_APP_PARAMS_MAX (1024 * 1024)
 /* Bytes of one parameter name (over: the connection is dropped). */
@@ -23,13 +25,7 @@
 struct fcgi_app; /* opaque: the listening socket and the open connection */
 struct fcgi_req; /* opaque: one request on the open connection */
 
-/*
- * Opens a listening socket for spec: "unix:PATH" (an existing socket file
- * at PATH is replaced) or "HOST:PORT" ("[V6ADDR]:PORT" for IPv6). The fd is
- * close-on-exec. Returns the fd, or -1 with errno set (EINVAL for a bad
- * spec, ENAMETOOLONG for a path too long for sockaddr_un).
- */
-int fcgi_listen(const char *spec);
+/* fcgi_listen(spec) opens the socket to serve: see fcgi_listen.h. */
 
 /*
  * A responder on listen_fd, which it owns from now on (transferred: it is
