@@ -197,7 +197,8 @@ read_dir(int fd, struct entry **out, size_t *nout)
 		n++;
 	}
 	(void)closedir(d);
-	qsort(v, n, sizeof(*v), cmp_entry);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_entry);
 	*out = v;
 	*nout = n;
 	return 0;
