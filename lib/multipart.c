@@ -302,14 +302,17 @@ scan(struct multipart *mp, const char *p, size_t n, size_t i)
 			mp->carry[mp->ncarry++] = p[i++];
 			continue;
 		}
-		if (c == CAND_LF) {
-			(void)fail(mp, MULTIPART_ELF);
-			return (size_t)-1;
-		}
-		if (c == CAND_PART || c == CAND_CLOSE) {
+		/* Content before the delimiter is reported first, so the
+		 * outcome (e.g. a preamble over its bound) is the same
+		 * wherever the input was split. */
+		if (c == CAND_LF || c == CAND_PART || c == CAND_CLOSE) {
 			if (cand >= 0 &&
 			    content(mp, p + run, (size_t)cand - run))
 				return (size_t)-1;
+			if (c == CAND_LF) {
+				(void)fail(mp, MULTIPART_ELF);
+				return (size_t)-1;
+			}
 			if (delimiter(mp, c == CAND_CLOSE) != 0)
 				return (size_t)-1;
 			return i + 1;

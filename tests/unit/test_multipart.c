@@ -261,6 +261,9 @@ static const struct {
 	    256, MULTIPART_DONE, 0,
 	    S("{Content-Disposition:form-data; name=\"a\"}[a|-||]v\r\n--XB"
 	      "                                 \r\n<E><D>") },
+	{ "fuzz: preamble bound before a bare-LF delimiter",
+	    S("0123456789abcdef0123456789abcdef0123456789\r\n--XB \n"), 256,
+	    MULTIPART_ERROR, MULTIPART_EPREAMBLE, S("") },
 	{ "NUL in header value", S("--XB\r\n" CD "a\0\r\n\r\nv" END), 256,
 	    MULTIPART_ERROR, MULTIPART_EHEADER, S("") },
 };
