@@ -151,8 +151,10 @@ static int
 add_header(struct cgi_cli *c, const char *h, char *err, size_t errlen)
 {
 	char name[256];
-	const char *colon = strchr(h, ':'), *v;
+	const char *colon = strchr(h, ':'), *v, *prev;
+	struct buf joined;
 	size_t n, i;
+	int rc;
 
 	if (colon == NULL || colon == h || (size_t)(colon - h) >= 200) {
 		(void)snprintf(err, errlen, "-H wants 'Name: value': %s", h);
@@ -175,8 +177,18 @@ add_header(struct cgi_cli *c, const char *h, char *err, size_t errlen)
 		                                   : h[i];
 	}
 	name[5 + n] = '\0';
-	if (strcmp(name, "HTTP_COOKIE") == 0 && cgi_cli_getenv(c, name))
-		return 0; /* -C already set cookies; -H Cookie joins below */
+	if ((prev = cgi_cli_getenv(c, name)) != NULL) {
+		/* Repeated headers join as a server joins them (RFC 9110
+		 * 5.3), cookies with "; " (RFC 6265 5.4, L-CK-06). */
+		buf_init(&joined, 0);
+		rc =
+		    buf_printf(&joined, "%s%s%s", prev,
+		        strcmp(name, "HTTP_COOKIE") == 0 ? "; " : ", ", v) == -1
+		    ? -1
+		    : cgi_cli_setenv(c, name, buf_cstr(&joined));
+		buf_fini(&joined);
+		return rc;
+	}
 	return cgi_cli_setenv(c, name, v);
 }
 
@@ -455,7 +467,9 @@ cgi_cli_parse(struct cgi_cli *c, int argc, char **argv, char *err,
 		rc = parse_one(c, &q, argc, argv, &i, err, errlen);
 	}
 	if (rc == 0 && q.replay != NULL) {
-		if (argc != 3) {
+		if (q.query.len > 0 || q.has_data || q.nforms > 0 ||
+		    q.method != NULL || q.path_info != NULL ||
+		    q.cookie.len > 0 || c->nvars > 0) {
 			(void)snprintf(err, errlen,
 			    "--replay FILE stands alone");
 			rc = -1;

@@ -68,6 +68,15 @@ static const struct {
 	    NULL },
 	{ "--replay not alone", { "p", "--replay", "x", "a=1" }, -1, { NULL },
 	    NULL },
+	{ "--replay with -H", { "p", "-H", "X: 1", "--replay=x" }, -1, { NULL },
+	    NULL },
+	{ "--replay=FILE of a missing file", { "p", "--replay=/nonexistent" },
+	    -1, { NULL }, NULL },
+	{ "repeated -H joined", { "p", "-H", "Accept: a", "-H", "accept: b" },
+	    0, { "HTTP_ACCEPT=a, b" }, "" },
+	{ "repeated -H Cookie joined",
+	    { "p", "-H", "Cookie: a=1", "-H", "Cookie: b=2" }, 0,
+	    { "HTTP_COOKIE=a=1; b=2" }, "" },
 };
 
 static void
@@ -377,10 +386,11 @@ test_cgi_mode(void)
 	if (unsetenv("GATEWAY_INTERFACE") == -1 || unsetenv("CGI_RECORD"))
 		exit(2);
 	{
-		char *rargv[] = { "p", "--replay", path, NULL };
+		char arg[600], *rargv[] = { "p", arg, NULL };
 
+		(void)snprintf(arg, sizeof(arg), "--replay=%s", path);
 		memset(&u, 0, sizeof(u));
-		u.argc = 3;
+		u.argc = 2;
 		u.argv = rargv;
 		capture(-1, &out, run_app, &u);
 		CHECK("replay gives the same answer",
