@@ -700,6 +700,95 @@ test_params_api(void)
 	buf_fini(&b);
 }
 
+static const struct {
+	const char *name;
+	size_t npairs, name_len, value_len;
+	int accepted;
+} bound_cases[] = {
+	{ "name at FCGI_APP_NAME_MAX", 1, FCGI_APP_NAME_MAX, 0, 1 },
+	{ "name one over FCGI_APP_NAME_MAX", 1, FCGI_APP_NAME_MAX + 1, 0, 0 },
+	{ "params at FCGI_APP_PARAMS_MAX", 1, 1, FCGI_APP_PARAMS_MAX - 1, 1 },
+	{ "params one over FCGI_APP_PARAMS_MAX", 1, 1, FCGI_APP_PARAMS_MAX, 0 },
+	{ "pairs at FCGI_APP_NPARAMS_MAX", FCGI_APP_NPARAMS_MAX, 1, 0, 1 },
+	{ "pairs one over FCGI_APP_NPARAMS_MAX", FCGI_APP_NPARAMS_MAX + 1, 1, 0,
+	    0 },
+};
+
+/* Appends a name-value length: 1 byte below 128, else 4 with the top bit. */
+static void
+append_len(struct buf *b, size_t n)
+{
+	unsigned char l[4] = { (unsigned char)(0x80 | n >> 24),
+		(unsigned char)(n >> 16), (unsigned char)(n >> 8),
+		(unsigned char)n };
+
+	if (n < 128 ? buf_putc(b, (int)n) : buf_append(b, l, 4))
+		exit(2);
+}
+
+/* Each bound on FCGI_PARAMS: served at the bound, dropped one past it. */
+static void
+test_param_bounds(void)
+{
+	unsigned char hdr[16];
+	struct fcgi_req *rq;
+	struct run ru;
+	struct buf params, in;
+	size_t i, j, off, k, nlen, vlen;
+	char *bytes;
+	int nreq;
+
+	for (i = 0; i < sizeof(bound_cases) / sizeof(bound_cases[0]); i++) {
+		nlen = bound_cases[i].name_len;
+		vlen = bound_cases[i].value_len;
+		if ((bytes = malloc(nlen + vlen)) == NULL)
+			exit(2);
+		memset(bytes, 'N', nlen);
+		memset(bytes + nlen, 'v', vlen);
+		buf_init(&params, 0);
+		for (j = 0; j < bound_cases[i].npairs; j++) {
+			append_len(&params, nlen);
+			append_len(&params, vlen);
+			if (buf_append(&params, bytes, nlen + vlen) == -1)
+				exit(2);
+		}
+		buf_init(&in, 0);
+		(void)fcgi_record_put_begin(hdr, 1, FCGI_RECORD_RESPONDER, 0);
+		(void)buf_append(&in, hdr, 16);
+		for (off = 0; off < params.len; off += k) {
+			k = params.len - off;
+			if (k > FCGI_RECORD_CONTENT_MAX)
+				k = FCGI_RECORD_CONTENT_MAX;
+			(void)fcgi_record_put_header(hdr, FCGI_RECORD_PARAMS, 1,
+			    k, 0);
+			if (buf_append(&in, hdr, 8) == -1 ||
+			    buf_append(&in, params.data + off, k) == -1)
+				exit(2);
+		}
+		(void)fcgi_record_put_header(hdr, FCGI_RECORD_PARAMS, 1, 0, 0);
+		(void)buf_append(&in, hdr, 8);
+		(void)fcgi_record_put_header(hdr, FCGI_RECORD_STDIN, 1, 0, 0);
+		(void)buf_append(&in, hdr, 8);
+		run_start(&ru, in.data, in.len);
+		nreq = 0;
+		while ((rq = fcgi_app_accept(ru.app)) != NULL) {
+			nreq++;
+			CHECK_INT(bound_cases[i].name, fcgi_req_nparams(rq),
+			    bound_cases[i].npairs);
+			(void)fcgi_req_finish(rq, 0);
+		}
+		run_end(&ru);
+		CHECK_INT(bound_cases[i].name, nreq, bound_cases[i].accepted);
+		/* Served: the empty STDOUT and END_REQUEST; dropped: none. */
+		CHECK_INT(bound_cases[i].name, ru.pe.out.len,
+		    bound_cases[i].accepted ? 24 : 0);
+		buf_fini(&ru.pe.out);
+		buf_fini(&in);
+		buf_fini(&params);
+		free(bytes);
+	}
+}
+
 /*
  * SIGTERM while a request is being served does not disturb it; the next
  * fcgi_app_accept returns NULL (EINTR) and fcgi_app_stopping says so.
@@ -918,6 +1007,7 @@ main(void)
 	test_large_stdin();
 	test_large_stdout();
 	test_params_api();
+	test_param_bounds();
 	test_listen();
 	test_fd0();
 	test_sigterm_during_request();
