@@ -26,6 +26,7 @@
 
 #define FORM_READ_CHUNK   65536 /* bytes per read(2): one pipe's worth */
 #define FORM_MAX_PREAMBLE 65536 /* browsers send none; see form.h */
+#define FORM_ARENA_BLOCK  16384 /* small strings share blocks this big */
 
 struct form_chunk {
 	struct form_chunk *next;
@@ -126,18 +127,36 @@ form_err_str(enum form_err err)
 	return "unknown form error";
 }
 
-/* n bytes owned by f, released by form_free. NULL on ENOMEM. */
+/*
+ * n bytes owned by f, released by form_free; NULL on ENOMEM. Small
+ * strings are carved from FORM_ARENA_BLOCK blocks: a form of many short
+ * fields costs a few blocks, not two mallocs per field.
+ */
 static void *
 mem_alloc(struct form *f, size_t n)
 {
 	struct form_chunk *c;
+	size_t align = sizeof(max_align_t), size;
+	void *p;
 
-	if (n > SIZE_MAX - sizeof(*c))
+	if (n > SIZE_MAX - sizeof(*c) - align)
 		return NULL;
-	if ((c = malloc(sizeof(*c) + n)) == NULL)
+	n = (n + align - 1) / align * align;
+	if (n <= f->arena_left) {
+		p = f->arena;
+		f->arena += n;
+		f->arena_left -= n;
+		return p;
+	}
+	size = n > FORM_ARENA_BLOCK / 4 ? n : FORM_ARENA_BLOCK;
+	if ((c = malloc(sizeof(*c) + size)) == NULL)
 		return NULL;
 	c->next = f->mem;
 	f->mem = c;
+	if (size == FORM_ARENA_BLOCK) {
+		f->arena = (char *)c->align + n;
+		f->arena_left = size - n;
+	}
 	return c->align;
 }
 

@@ -125,6 +125,8 @@ struct form {
 	size_t capfields, nparams, nfiles, ncookies;
 	uint64_t disk;
 	struct form_chunk *mem; /* allocations released by form_free */
+	char *arena;            /* free bytes of the newest small block */
+	size_t arena_left;
 };
 
 /*
