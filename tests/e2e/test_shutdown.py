@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cgitest  # noqa: E402
 from test_http_protocol import Wire  # noqa: E402
 
-BIG = os.urandom(6 * 1024 * 1024)
+BIG = os.urandom(4 * 1024 * 1024)
 
 
 class ShutdownTest(cgitest.ServerTest):
@@ -22,10 +22,10 @@ class ShutdownTest(cgitest.ServerTest):
 
     def slow_client(self, srv):
         s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
         s.connect((srv.host, srv.port))
         s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n")
-        s.settimeout(10)
+        s.settimeout(30)
         return s
 
     def test_in_flight_download_finishes_then_exit_0(self):
@@ -42,13 +42,13 @@ class ShutdownTest(cgitest.ServerTest):
             if not c.recv(100):
                 raise ConnectionResetError("closed")
             c.close()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             chunk = s.recv(65536)
             if not chunk:
                 break
             data += chunk
-            time.sleep(0.002)  # a slow reader
+            time.sleep(0.001)  # a slow reader
         s.close()
         head, _, body = data.partition(b"\r\n\r\n")
         self.assertTrue(head.startswith(b"HTTP/1.1 200"))
