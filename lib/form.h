@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "form_file.h"
 
 /* Where a field came from; also used as a mask in lookups. */
 enum form_source {
@@ -78,20 +79,6 @@ enum form_err {
 int form_err_status(enum form_err err);
 /* Short English text naming the failure or the limit (static storage). */
 const char *form_err_str(enum form_err err);
-
-/* An upload: a multipart part with a filename parameter. */
-struct form_file {
-	const char *filename; /* sanitised basename, NUL-terminated; "" when
-	                         nothing safe is left */
-	size_t filename_len;
-	const char *raw_filename; /* as sent (\" \\ decoded only) */
-	size_t raw_filename_len;
-	const char *content_type; /* as sent, "" if the part had none */
-	uint64_t size;            /* content bytes */
-	const char *data; /* content when in memory (fd == -1), else NULL */
-	int fd;           /* unlinked temp file, O_CLOEXEC, mode 0600, or -1 */
-	bool tmpfile;     /* fd came from O_TMPFILE (linkat possible) */
-};
 
 struct form_field {
 	enum form_source source;
@@ -194,28 +181,6 @@ size_t form_count_n(const struct form *f, unsigned sources, const char *name,
 /* Iteration: the nth field among sources in arrival order, or NULL. */
 const struct form_field *form_nth(const struct form *f, unsigned sources,
     size_t nth);
-
-/*
- * True if the upload holds a chosen file: a part with filename="" and no
- * content is how browsers send "no file chosen" (L-MP-13).
- */
-bool form_file_chosen(const struct form_file *file);
-
-/*
- * Stores the upload's content at path (borrowed), which must not exist
- * (O_EXCL semantics: EEXIST), mode 0600: linkat of the O_TMPFILE when
- * possible, otherwise a copy. The upload stays readable. 0, or -1 with
- * errno. The path is the program's choice: never derive it from
- * raw_filename.
- */
-int form_file_save(const struct form_file *file, const char *path);
-
-/*
- * Reads up to n bytes of the upload from offset off into buf (memory or
- * pread on the fd). Returns the count (0 at the end), or -1 with errno.
- */
-ssize_t form_file_read(const struct form_file *file, uint64_t off, void *buf,
-    size_t n);
 
 /*
  * Sanitises a client filename into out (cap bytes, NUL-terminated): the
