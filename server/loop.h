@@ -21,8 +21,9 @@ typedef void loop_idle_fn(struct loop *lp, void *arg);
 
 #define LOOP_READ  0x1u /* readable, or the peer closed its side */
 #define LOOP_WRITE 0x2u /* writable */
-#define LOOP_ERROR 0x4u /* error or hang-up: only ever reported, never asked   \
-	                 */
+#define LOOP_ERROR                                                             \
+	0x4u /* error or hang-up: only ever reported, never asked              \
+	      */
 
 /*
  * A timer embedded in its owner (struct conn, a CGI job...). A zeroed
