@@ -69,6 +69,7 @@ struct cgi_job {
 	int depth;     /* callbacks active: free only at 0 */
 	bool has_slot; /* counted in g->running */
 	bool queued;
+	bool reject;  /* the queue was full */
 	bool started; /* a child was spawned and not yet reaped */
 	bool nph;
 	bool redirecting;
@@ -1215,7 +1216,9 @@ on_queue(struct loop *lp, void *arg)
 		job_unref(j);
 		return;
 	}
-	if (slot_take(j)) {
+	if (j->reject) {
+		busy(j); /* the queue was full: 503 with Retry-After */
+	} else if (slot_take(j)) {
 		atomic_fetch_sub(&j->g->waiting, 1);
 		j->queued = false;
 		if (j->c != NULL)
@@ -1235,15 +1238,16 @@ on_queue(struct loop *lp, void *arg)
 static int
 queue(struct cgi_job *j)
 {
-	/* The queue holds as many as may run: past it, 503 at once. */
-	if (atomic_fetch_add(&j->g->waiting, 1) >= j->g->srv->cf->max_cgi) {
-		atomic_fetch_sub(&j->g->waiting, 1);
-		return -1;
-	}
+	/*
+	 * The queue holds as many as may run: past it, 503 at once (from
+	 * the timer, since only a started handler can add Retry-After).
+	 */
 	j->queued = true;
+	if (atomic_fetch_add(&j->g->waiting, 1) >= j->g->srv->cf->max_cgi)
+		j->reject = true;
 	j->queued_ms = loop_now_ms(j->lp);
-	if (loop_timer_start(j->lp, &j->t_queue, CGI_QUEUE_POLL_MS, on_queue,
-	        j) == -1)
+	if (loop_timer_start(j->lp, &j->t_queue,
+	        j->reject ? 0 : CGI_QUEUE_POLL_MS, on_queue, j) == -1)
 		return -1;
 	return 0;
 }
