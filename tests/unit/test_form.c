@@ -540,6 +540,40 @@ test_hostile(void)
 	buf_fini(&big);
 }
 
+/*
+ * L-MP-27: malformed and hostile bodies produce no output at all (the
+ * library never prints): stdout and stderr go to a file that must stay
+ * empty while every error row of the table is parsed again.
+ */
+static void
+test_silent(void)
+{
+	char path[] = "/tmp/test_form_silent.XXXXXX";
+	struct stat st;
+	int fd, out, err;
+	size_t i;
+
+	if ((fd = mkstemp(path)) == -1 || unlink(path) == -1)
+		exit(2);
+	fflush(stdout);
+	fflush(stderr);
+	if ((out = dup(1)) == -1 || (err = dup(2)) == -1 || dup2(fd, 1) == -1 ||
+	    dup2(fd, 2) == -1)
+		exit(2);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (cases[i].err != FORM_OK)
+			run_row(i, 3);
+	fflush(stdout);
+	fflush(stderr);
+	if (dup2(out, 1) == -1 || dup2(err, 2) == -1)
+		exit(2);
+	(void)close(out);
+	(void)close(err);
+	CHECK("L-MP-27 nothing printed",
+	    fstat(fd, &st) == 0 && st.st_size == 0);
+	(void)close(fd);
+}
+
 static const struct {
 	const char *name;
 	const char *in;
@@ -593,5 +627,6 @@ main(void)
 	test_uploads();
 	test_hostile();
 	test_sanitize();
+	test_silent();
 	return harness_done();
 }
