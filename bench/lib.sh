@@ -9,7 +9,7 @@
 # so no server outlives the script, even when a step fails.
 
 BENCH_PY=${BENCH_PY:-/usr/bin/python3}
-BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_SECONDS=${BENCH_SECONDS:-5}
 BENCH_PIDS=""
 
 # bench_want NAME: true unless BENCH_PEERS (a space-separated list, for
