@@ -125,4 +125,32 @@ rig_fini(struct rig *g)
 	buf_fini(&g->out);
 }
 
+/* A writable, heap-copied argv from string literals (-Wwrite-strings);
+ * free it with rig_argv_free. */
+static __attribute__((unused)) char **
+rig_argv(const char *const *args)
+{
+	size_t n = 0, i;
+	char **v;
+
+	while (args[n] != NULL)
+		n++;
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
+		exit(2);
+	for (i = 0; i < n; i++)
+		if ((v[i] = strdup(args[i])) == NULL)
+			exit(2);
+	return v;
+}
+
+static __attribute__((unused)) void
+rig_argv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
 #endif /* TESTS_UNIT_CGI_RIG_H */

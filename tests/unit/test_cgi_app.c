@@ -118,7 +118,7 @@ static void
 test_cli_multipart(void)
 {
 	char path[] = "/tmp/test_cgi_app.XXXXXX", arg[64], err[256];
-	char *argv[] = { "p", "-F", "name=Ada", "-F", arg, NULL };
+	char **argv;
 	const struct cgi_file *f;
 	struct cgi_cli *c;
 	struct rig g;
@@ -132,6 +132,8 @@ test_cli_multipart(void)
 		exit(2);
 	(void)close(fd);
 	(void)snprintf(arg, sizeof(arg), "up=@%s;type=image/png", path);
+	argv = rig_argv(
+	    (const char *const[]){ "p", "-F", "name=Ada", "-F", arg, NULL });
 	if ((c = cgi_cli_new()) == NULL)
 		exit(2);
 	CHECK_INT("-F parse", cgi_cli_parse(c, 5, argv, err, sizeof(err)), 0);
@@ -156,6 +158,7 @@ test_cli_multipart(void)
 	(void)rig_close(&g);
 	rig_fini(&g);
 	cgi_cli_free(c);
+	rig_argv_free(argv);
 	(void)unlink(path);
 }
 
@@ -163,8 +166,9 @@ static void
 test_record(void)
 {
 	char dir[] = "/tmp/test_cgi_rec.XXXXXX", path[512];
-	char *envp[] = { "REQUEST_METHOD=POST", "QUERY_STRING=a=%41&b=\t\x01",
-		"CGI_RECORD=/x", "HTTP_X=line1\nline2", "EMPTY=", NULL };
+	const char *const envp[] = { "REQUEST_METHOD=POST",
+		"QUERY_STRING=a=%41&b=\t\x01", "CGI_RECORD=/x",
+		"HTTP_X=line1\nline2", "EMPTY=", NULL };
 	static const char body[] = "x=1\0\n\r\nCGI-RECORD";
 	struct cgi_cli *c;
 	struct dirent *de;
@@ -173,7 +177,9 @@ test_record(void)
 
 	if (mkdtemp(dir) == NULL)
 		exit(2);
-	CHECK_INT("record", cgi_cli_record(dir, envp, body, sizeof(body), 7),
+	CHECK_INT("record",
+	    cgi_cli_record(dir, (char *const *)(uintptr_t)envp, body,
+	        sizeof(body), 7),
 	    0);
 	if ((d = opendir(dir)) == NULL)
 		exit(2);
@@ -279,8 +285,9 @@ run_app(void *arg)
 static void
 test_app(void)
 {
-	char *big[] = { "p", "-d", "name=0123456789", NULL };
-	char *bad[] = { "p", "-Q", NULL };
+	char **big = rig_argv(
+	    (const char *const[]){ "p", "-d", "name=0123456789", NULL });
+	char **bad = rig_argv((const char *const[]){ "p", "-Q", NULL });
 	struct cgi_limits lim;
 	struct run u;
 	struct buf out;
@@ -326,13 +333,15 @@ test_app(void)
 	CHECK("NULL app accepts nothing", cgi_accept(NULL) == NULL);
 	CHECK_INT("NULL app closes with 2", cgi_close(NULL), 2);
 	CHECK_INT("NULL request finishes", cgi_finish(NULL), 0);
+	rig_argv_free(big);
+	rig_argv_free(bad);
 }
 
 static void
 test_cgi_mode(void)
 {
-	char *argv[] = { "p", "--listen", "unix:/tmp/nope.sock", "-X", "POST",
-		"name=argv", NULL };
+	char **argv = rig_argv((const char *const[]){ "p", "--listen",
+	    "unix:/tmp/nope.sock", "-X", "POST", "name=argv", NULL });
 	char in[] = "/tmp/test_cgi_in.XXXXXX", dir[] = "/tmp/test_rec.XXXXXX";
 	char path[512];
 	struct dirent *de;
@@ -386,9 +395,10 @@ test_cgi_mode(void)
 	if (unsetenv("GATEWAY_INTERFACE") == -1 || unsetenv("CGI_RECORD"))
 		exit(2);
 	{
-		char arg[600], *rargv[] = { "p", arg, NULL };
+		char arg[600], **rargv;
 
 		(void)snprintf(arg, sizeof(arg), "--replay=%s", path);
+		rargv = rig_argv((const char *const[]){ "p", arg, NULL });
 		memset(&u, 0, sizeof(u));
 		u.argc = 2;
 		u.argv = rargv;
@@ -396,7 +406,9 @@ test_cgi_mode(void)
 		CHECK("replay gives the same answer",
 		    strstr(buf_cstr(&out), "\r\n\r\n<p>Ada</p>") != NULL);
 		buf_fini(&out);
+		rig_argv_free(rargv);
 	}
+	rig_argv_free(argv);
 	(void)unlink(path);
 	(void)rmdir(dir);
 }

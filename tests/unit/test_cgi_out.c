@@ -447,7 +447,7 @@ test_html(void)
 static void
 test_sticky(void)
 {
-	char *argv[] = { "prog", "name=x", NULL };
+	char **argv = rig_argv((const char *const[]){ "prog", "name=x", NULL });
 	char big[70000];
 	cgi_app *app;
 	cgi_req *r;
@@ -482,6 +482,7 @@ test_sticky(void)
 	if (dup2(saved, STDOUT_FILENO) == -1)
 		exit(2);
 	(void)close(saved);
+	rig_argv_free(argv);
 
 	/* The same through a transport that fails (FastCGI abort). */
 	{
