@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -357,6 +358,27 @@ fail:
 	return -1;
 }
 
+/* A numeric IPv4 or IPv6 address (brackets optional), or "localhost". */
+static bool
+valid_addr(const char *val)
+{
+	unsigned char tmp[sizeof(struct in6_addr)];
+	char host[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(val);
+
+	if (strcmp(val, "localhost") == 0)
+		return true;
+	if (n >= sizeof(host))
+		return false;
+	if (val[0] == '[' && n > 2 && val[n - 1] == ']') {
+		memcpy(host, val + 1, n - 2);
+		host[n - 2] = '\0';
+		return inet_pton(AF_INET6, host, tmp) == 1;
+	}
+	return inet_pton(AF_INET, val, tmp) == 1 ||
+	    inet_pton(AF_INET6, val, tmp) == 1;
+}
+
 static bool
 valid_env(const char *val)
 {
@@ -402,10 +424,13 @@ apply(struct config *cf, const struct opt *o, const char *val, int depth,
 	case OPT_STRLIST:
 		if (val[0] == '\0')
 			goto bad;
-		if (o->off == OFF(binds))
+		if (o->off == OFF(binds)) {
+			if (!valid_addr(val))
+				goto bad;
 			rc = push_str(&cf->binds, &cf->nbinds, val);
-		else
+		} else {
 			rc = push_str(&cf->pass_env, &cf->npass_env, val);
+		}
 		break;
 	case OPT_ENV:
 		if (!valid_env(val))

@@ -34,6 +34,8 @@ BAD = [
     ("--cgi-idle-timeout", "0"),
     ("--max-cgi", "0"),
     ("--access-log", ""),
+    ("--bind", "not-an-address"),
+    ("-b", "300.1.1.1"),
 ]
 
 
@@ -56,7 +58,7 @@ class CliTest(unittest.TestCase):
                     lines = p.stderr.decode().strip().split("\n")
                     self.assertEqual(len(lines), 1, lines)
                     long = opt if opt.startswith("--") else {
-                        "-p": "--port", "-w": "--workers"}[opt]
+                        "-p": "--port", "-w": "--workers", "-b": "--bind"}[opt]
                     self.assertIn(long, lines[0])
         finally:
             subprocess.run(["rm", "-rf", tree])
