@@ -138,6 +138,12 @@ fcgi_write(void *ctx, const void *p, size_t n)
 	return fcgi_req_write(ctx, p, n);
 }
 
+static int
+fcgi_flush(void *ctx)
+{
+	return fcgi_req_flush(ctx);
+}
+
 static const char *
 fcgi_env(void *ctx, const char *name)
 {
@@ -265,6 +271,7 @@ next_io(struct cgi_app *app, struct cgi_req_io *io)
 		io->read = fcgi_read;
 		io->write = fcgi_write;
 		io->getenv = fcgi_env;
+		io->flush = fcgi_flush;
 		return true;
 	case CGI_APP_CGI:
 		if (app->passed)
@@ -274,6 +281,7 @@ next_io(struct cgi_app *app, struct cgi_req_io *io)
 		io->read = cgi_read_stdin;
 		io->write = cgi_cli_write_stdout;
 		io->getenv = cgi_env;
+		io->flush = NULL;
 		return true;
 	case CGI_APP_TERMINAL:
 		if (app->passed || app->usage)

@@ -663,4 +663,5 @@ cgi_cli_io(struct cgi_cli *c, struct cgi_req_io *io)
 	io->read = cli_read;
 	io->write = cgi_cli_write_stdout;
 	io->getenv = cli_getenv;
+	io->flush = NULL;
 }

@@ -555,9 +555,13 @@ cgi_flush(cgi_req *r)
 
 	if (r == NULL)
 		return CGI_EINVAL;
-	if ((e = put_headers(r)) != CGI_OK)
+	if ((e = put_headers(r)) != CGI_OK || (e = drain(r)) != CGI_OK)
 		return e;
-	return drain(r);
+	/* A streaming page wants the bytes on the wire, not in FastCGI's
+	 * record buffer. */
+	if (r->io.flush != NULL && r->io.flush(r->io.ctx) == -1)
+		r->out_err = CGI_EIO;
+	return r->out_err;
 }
 
 int

@@ -23,6 +23,8 @@
 typedef ssize_t cgi_req_read_fn(void *ctx, void *buf, size_t n);
 /* Writes all n bytes of output: n, or -1 with errno (output lost). */
 typedef ssize_t cgi_req_write_fn(void *ctx, const void *buf, size_t n);
+/* Pushes buffered output to the peer now: 0, or -1 (output lost). */
+typedef int cgi_req_flush_fn(void *ctx);
 /* The meta-variable name, or NULL; the string outlives the request. */
 typedef const char *cgi_req_getenv_fn(void *ctx, const char *name);
 
@@ -31,6 +33,7 @@ struct cgi_req_io {
 	cgi_req_read_fn *read;
 	cgi_req_write_fn *write;
 	cgi_req_getenv_fn *getenv;
+	cgi_req_flush_fn *flush; /* NULL: writes are not buffered below us */
 };
 
 /* Bytes of body output kept before a write to the transport. */

@@ -24,6 +24,8 @@ struct rig {
 	struct buf out;
 	int fail_writes; /* writes fail with EPIPE when set */
 	size_t chunk;    /* reads return at most this many bytes (0: any) */
+	int nflush;      /* transport flushes asked for */
+	int fail_flush;  /* the transport flush fails when set */
 	cgi_req *r;
 };
 
@@ -53,6 +55,15 @@ cap_read(void *ctx, void *p, size_t n)
 	return io.read(io.ctx, p, n);
 }
 
+static __attribute__((unused)) int
+cap_flush(void *ctx)
+{
+	struct rig *g = ctx;
+
+	g->nflush++;
+	return g->fail_flush ? -1 : 0;
+}
+
 static __attribute__((unused)) const char *
 cap_getenv(void *ctx, const char *name)
 {
@@ -71,7 +82,8 @@ rig_open_full(struct rig *g, const char *const *env, const char *body,
     size_t len, const struct cgi_limits *lim, enum cgi_err *loaded,
     size_t chunk)
 {
-	struct cgi_req_io io = { g, cap_read, cap_write, cap_getenv };
+	struct cgi_req_io io = { g, cap_read, cap_write, cap_getenv,
+		cap_flush };
 	char name[128];
 	const char *eq;
 	size_t i;

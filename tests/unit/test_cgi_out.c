@@ -347,6 +347,15 @@ test_redirect(void)
 			    strstr(buf_cstr(&g.out), "Location") == NULL);
 		}
 		rig_fini(&g);
+
+		/* A FastCGI request aborted by the server: the flush fails. */
+		r = rig_open(&g, get_env);
+		g.fail_flush = 1;
+		CHECK_INT("failed transport flush", cgi_flush(r), CGI_EIO);
+		CHECK_INT("sticky after failed flush", cgi_puts(r, "x"),
+		    CGI_EIO);
+		CHECK_INT("finish -1 after failed flush", rig_close(&g), -1);
+		rig_fini(&g);
 	}
 }
 
@@ -490,6 +499,8 @@ test_sticky(void)
 
 		r = rig_open(&g, get_env);
 		CHECK_INT("flush before failure", cgi_flush(r), CGI_OK);
+		CHECK_INT("cgi_flush pushes the transport's buffer too",
+		    g.nflush, 1);
 		g.fail_writes = 1;
 		CHECK_INT("buffered write ok", cgi_puts(r, "a"), CGI_OK);
 		CHECK_INT("flush fails", cgi_flush(r), CGI_EIO);
@@ -499,6 +510,15 @@ test_sticky(void)
 		CHECK_INT("finish -1", rig_close(&g), -1);
 		CHECK("nothing after the failure",
 		    strchr(buf_cstr(&g.out), 'b') == NULL);
+		rig_fini(&g);
+
+		/* A FastCGI request aborted by the server: the flush fails. */
+		r = rig_open(&g, get_env);
+		g.fail_flush = 1;
+		CHECK_INT("failed transport flush", cgi_flush(r), CGI_EIO);
+		CHECK_INT("sticky after failed flush", cgi_puts(r, "x"),
+		    CGI_EIO);
+		CHECK_INT("finish -1 after failed flush", rig_close(&g), -1);
 		rig_fini(&g);
 	}
 }
