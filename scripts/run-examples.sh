@@ -117,4 +117,5 @@ exec "$B/cgihttpd" -b "$BIND" -p "$PORT" \
 	--cgi-dir "/cgi-bin/=$SITE/cgi-bin" \
 	--cgi-ext ".py=$PYTHON_INTERP" \
 	--env "NOTES_DB=$STATE/notes.db" \
+	--access-log - \
 	"$@" "$SITE"
