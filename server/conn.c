@@ -488,6 +488,9 @@ connection_line(const struct conn *c)
 static const char *
 date_now(struct conn *c)
 {
+	/* time() is a vDSO read; a response after a timeout or a long CGI
+	 * run must not carry the second its request started in. */
+	c->w->now = time(NULL);
 	return response_date(&c->w->date, c->w->now);
 }
 

@@ -6,6 +6,8 @@
  * that cannot be bound, a log that cannot be opened), 2 for a bad command
  * line or configuration file.
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -35,6 +37,21 @@ ensure_std_fds(void)
 			(void)close(fd);
 	}
 	return 0;
+}
+
+/* Each connection costs a descriptor (a CGI request a few more): take the
+ * hard limit, so --max-conns rather than the soft default of 1024 bounds
+ * the connections. Failure only leaves the lower limit: accept pauses on
+ * EMFILE instead of spinning. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 static int
@@ -96,6 +113,7 @@ run(struct config *cf)
 		fprintf(stderr, "cgihttpd: %s: %s\n", what, strerror(errno));
 		return 1;
 	}
+	raise_nofile();
 	if (server_open(&srv, cf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "cgihttpd: %s\n", err);
 		log_error("%s", err);
@@ -113,6 +131,7 @@ run(struct config *cf)
 		    pd.name, strerror(errno));
 		log_error("dropping privileges to %s: %s", pd.name,
 		    strerror(errno));
+		cgi_free(srv.cgi_arg);
 		server_close(&srv);
 		return 1;
 	}
@@ -123,6 +142,7 @@ run(struct config *cf)
 	if (block_signals() == -1 || server_start(&srv) == -1) {
 		fprintf(stderr, "cgihttpd: starting workers: %s\n",
 		    strerror(errno));
+		cgi_free(srv.cgi_arg);
 		server_close(&srv);
 		return 1;
 	}

@@ -343,6 +343,25 @@ class ErrorPageTest(cgitest.ServerTest):
                 self.assertNotIn(b"HTTP/1.1", w.buf)
                 w.close()
 
+    def test_413_reaches_a_client_still_sending(self):
+        """H-9112-9.6-b: the server answers 413 at once and closes with a
+        lingering close, so the answer arrives intact even though the
+        client goes on sending its body (no reset eats it)."""
+        w = Wire(self.srv)
+        w.send(b"POST /a.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 4000000\r\n\r\n")
+        sent = 0
+        w.sock.settimeout(0.2)
+        try:
+            while sent < 1000000:
+                sent += w.sock.send(b"x" * 65536)
+        except (socket.timeout, BrokenPipeError, ConnectionResetError):
+            pass
+        w.sock.settimeout(10)
+        r = w.read_response()
+        self.assertEqual(r.status, 413)
+        self.assertIn(b"413", r.body)
+        w.close()
+
     def test_leading_empty_line_is_ignored(self):
         """H-9112-2.2-c: one empty line before the request line is skipped."""
         w = Wire(self.srv)
