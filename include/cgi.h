@@ -318,6 +318,14 @@ CGI_API enum cgi_err cgi_redirect(cgi_req *r, const char *url, int code);
  */
 CGI_API enum cgi_err cgi_error_page(cgi_req *r, int code);
 
+/*
+ * RFC 3875 4.3: true when the request method is in methods, a list like
+ * "GET, POST" (GET also allows HEAD). Otherwise answers 405 Method Not
+ * Allowed with an Allow header (501 Not Implemented for HTTP/1.0 and
+ * SERVER_PROTOCOL=INCLUDED), completing the response, and returns false.
+ */
+CGI_API bool cgi_allow(cgi_req *r, const char *methods);
+
 /* ---- Response body (cgi_write.3) ---- */
 
 /*
@@ -356,6 +364,14 @@ CGI_API enum cgi_err cgi_flush(cgi_req *r);
  */
 CGI_API char *cgi_html_escape(const char *s);
 CGI_API char *cgi_url_encode(const char *s);
+/*
+ * True when url may go into an href or src attribute: relative, or with
+ * the scheme http, https or mailto, judged as browsers parse it (leading
+ * spaces and controls skipped, tabs and newlines ignored, any case).
+ * javascript:, data:, vbscript: and every other scheme are false. Escape
+ * the URL as well (cgi_html); this only rules out script URLs.
+ */
+CGI_API bool cgi_url_is_safe(const char *url);
 
 /* ---- Streaming JSON writer (cgi_json.3) ---- */
 

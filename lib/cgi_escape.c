@@ -241,6 +241,46 @@ cgi_url_encode(const char *s)
 	return escape_dup(s, cgi_escape_url);
 }
 
+CGI_API bool
+cgi_url_is_safe(const char *url)
+{
+	static const char *const allowed[] = { "http", "https", "mailto" };
+	const unsigned char *u = (const unsigned char *)url;
+	char scheme[16];
+	size_t n = 0, i;
+
+	if (url == NULL)
+		return false;
+	/* WHATWG URL: leading C0 controls and spaces are stripped, and tab
+	 * and newlines are removed anywhere ("java\tscript:" is javascript:).
+	 */
+	while (*u != '\0' && *u <= 0x20)
+		u++;
+	for (; *u != '\0'; u++) {
+		if (*u == '\t' || *u == '\n' || *u == '\r')
+			continue;
+		if (*u == ':')
+			break;
+		if (*u == '/' || *u == '?' || *u == '#')
+			return true; /* no scheme: a relative URL */
+		if (!((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
+		        (n > 0 &&
+		            ((*u >= '0' && *u <= '9') || *u == '+' ||
+		                *u == '-' || *u == '.'))))
+			return true; /* not a scheme character: relative */
+		if (n + 1 >= sizeof(scheme))
+			return false; /* longer than any allowed scheme */
+		scheme[n++] = (char)(*u | 0x20);
+	}
+	if (*u == '\0')
+		return true; /* no ':' at all */
+	scheme[n] = '\0';
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (strcmp(scheme, allowed[i]) == 0)
+			return true;
+	return false;
+}
+
 /* One printf conversion, parsed; '*' widths already resolved. */
 struct conv {
 	char spec[48]; /* "%" flags width .prec length conv, NUL-terminated */

@@ -667,3 +667,66 @@ cgi_error_page(cgi_req *r, int code)
 	r->complete = true;
 	return e;
 }
+
+/* HTTP/1.1 or later (RFC 3875 4.1.16: INCLUDED counts as HTTP/1.0); the
+ * numbers compare numerically, so "HTTP/01.10" is 1.10. */
+static bool
+http11(cgi_req *r)
+{
+	const char *p = cgi_getenv(r, "SERVER_PROTOCOL");
+	unsigned long major = 0, minor = 0;
+	char *end;
+
+	if (p == NULL || strncasecmp(p, "HTTP/", 5) != 0)
+		return false;
+	major = strtoul(p + 5, &end, 10);
+	if (end == p + 5 || *end != '.')
+		return false;
+	p = end + 1;
+	minor = strtoul(p, &end, 10);
+	if (end == p || *end != '\0')
+		return false;
+	return major > 1 || (major == 1 && minor >= 1);
+}
+
+/* True if the comma-separated list holds method (exact token). */
+static bool
+list_has(const char *list, const char *method)
+{
+	size_t n = strlen(method);
+	const char *p = list;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (strncmp(p, method, n) == 0 &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
+		        p[n] == '\t'))
+			return true;
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+	return false;
+}
+
+CGI_API bool
+cgi_allow(cgi_req *r, const char *methods)
+{
+	const char *m;
+
+	if (r == NULL || methods == NULL)
+		return false;
+	m = cgi_method(r);
+	if (list_has(methods, m) ||
+	    (strcmp(m, "HEAD") == 0 && list_has(methods, "GET")))
+		return true;
+	if (!http11(r)) {
+		(void)cgi_error_page(r, 501);
+		return false;
+	}
+	/* RFC 9110 15.5.6: a 405 carries Allow. A bad list refuses the
+	 * header; the 405 still goes out. */
+	(void)cgi_header_set(r, "Allow", methods);
+	(void)cgi_error_page(r, 405);
+	return false;
+}

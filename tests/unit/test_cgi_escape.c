@@ -7,6 +7,7 @@
  * removed; %C0%BC never yields '<'), L-HTML-03 (JSON for <script>: < > &
  * U+2028/9 escaped), L-URL-12 (serializer).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +145,43 @@ test_html_exhaustive(void)
 	CHECK_INT("html escape: no markup, always valid UTF-8", bad, 0);
 }
 
+static const struct {
+	const char *name;
+	const char *url;
+	bool safe;
+} url_safe_rows[] = {
+	{ "http", "http://example.org/", true },
+	{ "HTTPS upper case", "HTTPS://example.org/", true },
+	{ "mailto", "mailto:ada@example.org", true },
+	{ "relative path", "notes?page=2", true },
+	{ "absolute path", "/cgi-bin/notes", true },
+	{ "fragment", "#top", true },
+	{ "empty", "", true },
+	{ "colon after slash is a path", "a/b:c", true },
+	{ "L-HTML-04 mixed case javascript", "JaVaScRiPt:alert(1)", false },
+	{ "L-HTML-04 leading space", " javascript:alert(1)", false },
+	{ "L-HTML-04 leading control", "\x01\x1fjavascript:x", false },
+	{ "L-HTML-04 tab inside", "java\tscript:alert(1)", false },
+	{ "L-HTML-04 newline inside", "java\nscript:x", false },
+	{ "L-HTML-04 data", "data:text/html,<script>x</script>", false },
+	{ "vbscript", "vbscript:msgbox", false },
+	{ "unknown scheme", "ftp://example.org/", false },
+	{ "file", "file:///etc/passwd", false },
+	{ "very long scheme", "abcdefghijklmnopqrstuvwxyz:x", false },
+};
+
+static void
+test_url_safe(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(url_safe_rows) / sizeof(url_safe_rows[0]); i++)
+		CHECK_INT(url_safe_rows[i].name,
+		    cgi_url_is_safe(url_safe_rows[i].url),
+		    url_safe_rows[i].safe);
+	CHECK("NULL is not safe", !cgi_url_is_safe(NULL));
+}
+
 static void
 test_public(void)
 {
@@ -172,5 +210,6 @@ main(void)
 	    cgi_escape_url);
 	test_html_exhaustive();
 	test_public();
+	test_url_safe();
 	return harness_done();
 }

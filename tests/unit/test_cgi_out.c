@@ -450,6 +450,68 @@ test_html(void)
 }
 #pragma GCC diagnostic pop
 
+static const struct {
+	const char *name;
+	const char *method;
+	const char *proto;
+	const char *allowed;
+	bool ok;
+	const char *head; /* start of the response when refused */
+} allow_rows[] = {
+	{ "GET allowed", "GET", "HTTP/1.1", "GET, POST", true, NULL },
+	{ "POST allowed", "POST", "HTTP/1.1", "GET,POST", true, NULL },
+	{ "HEAD rides on GET", "HEAD", "HTTP/1.1", "GET", true, NULL },
+	{ "L-3875-4.3 DELETE on HTTP/1.1: 405 + Allow", "DELETE", "HTTP/1.1",
+	    "GET, POST", false,
+	    "Status: 405 Method Not Allowed\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n"
+	    "Allow: GET, POST\r\n" },
+	{ "L-3875-4.3 DELETE on HTTP/1.0: 501", "DELETE", "HTTP/1.0", "GET",
+	    false, "Status: 501 Not Implemented\r\n" },
+	{ "L-3875-4.1.16 INCLUDED is HTTP/1.0", "PUT", "INCLUDED", "GET", false,
+	    "Status: 501 Not Implemented\r\n" },
+	{ "L-3875-4.1.4 numeric versions", "PUT", "HTTP/01.10", "GET", false,
+	    "Status: 405 Method Not Allowed\r\n" },
+	{ "method names are case-sensitive", "get", "HTTP/1.1", "GET", false,
+	    "Status: 405" },
+	{ "prefix is no match", "GE", "HTTP/1.1", "GET", false, "Status: 405" },
+	{ "POST does not ride on GET", "POST", "HTTP/1.1", "GET", false,
+	    "Status: 405" },
+};
+
+static void
+test_allow(void)
+{
+	char m[64], p[64];
+	const char *env[3] = { m, p, NULL };
+	struct rig g;
+	cgi_req *r;
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < sizeof(allow_rows) / sizeof(allow_rows[0]); i++) {
+		(void)snprintf(m, sizeof(m), "REQUEST_METHOD=%s",
+		    allow_rows[i].method);
+		(void)snprintf(p, sizeof(p), "SERVER_PROTOCOL=%s",
+		    allow_rows[i].proto);
+		r = rig_open(&g, env);
+		ok = cgi_allow(r, allow_rows[i].allowed);
+		CHECK_INT(allow_rows[i].name, ok, allow_rows[i].ok);
+		if (!ok)
+			CHECK_INT("refused: response complete",
+			    cgi_puts(r, "x"), CGI_ESTATE);
+		(void)rig_close(&g);
+		if (allow_rows[i].head != NULL)
+			CHECK(allow_rows[i].name,
+			    strncmp(buf_cstr(&g.out), allow_rows[i].head,
+			        strlen(allow_rows[i].head)) == 0);
+		else
+			CHECK_STR(allow_rows[i].name, buf_cstr(&g.out),
+			    DEFAULT_HEAD);
+		rig_fini(&g);
+	}
+}
+
 /* A real pipe whose reader is gone: the EPIPE path of a CGI program whose
  * client disconnected (L-API-10, L-3875-3.4). cgi_open ignores SIGPIPE,
  * so the process survives and the error sticks. */
@@ -534,5 +596,6 @@ main(void)
 	test_error_page();
 	test_html();
 	test_sticky();
+	test_allow();
 	return harness_done();
 }
