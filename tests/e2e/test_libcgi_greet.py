@@ -139,7 +139,10 @@ class GreetBase(unittest.TestCase):
         self.fail("python http.server did not start: %r" % out)
 
     def start_nginx(self, sock):
+        """nginx on a free loopback port passing to sock ("unix:" is
+        added to a path; "127.0.0.1:PORT" is used as is)."""
         port = free_port()
+        target = sock if sock.startswith("127.") else "unix:" + sock
         conf = os.path.join(self.tmp, "nginx.conf")
         t = self.tmp
         with open(conf, "w") as f:
@@ -159,11 +162,11 @@ http {
         listen 127.0.0.1:%(port)d;
         location / {
             include /etc/nginx/fastcgi_params;
-            fastcgi_pass unix:%(sock)s;
+            fastcgi_pass %(target)s;
         }
     }
 }
-""" % {"t": t, "port": port, "sock": sock})
+""" % {"t": t, "port": port, "target": target})
         p = subprocess.Popen(["nginx", "-c", conf, "-p", self.tmp],
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE)
@@ -172,14 +175,24 @@ http {
         return port
 
     def spawn_fcgi(self, sock):
+        """greet under spawn-fcgi on a unix socket path, or on TCP when
+        sock is "127.0.0.1:PORT"."""
         if shutil.which("spawn-fcgi") is None or shutil.which("nginx") is None:
             self.skipTest("spawn-fcgi or nginx missing (make deps)")
+        if sock.startswith("127."):
+            host, port = sock.split(":")
+            where = ["-a", host, "-p", port]
+        else:
+            where = ["-s", sock]
         # -n: no fork, so the Popen pid is greet itself (spawn-fcgi execs).
-        p = subprocess.Popen(["spawn-fcgi", "-n", "-s", sock, "--", GREET],
+        p = subprocess.Popen(["spawn-fcgi", "-n"] + where + ["--", GREET],
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE)
         self.addCleanup(stop, p)
-        wait_path(sock, p)
+        if sock.startswith("127."):
+            wait_port(int(port), p)
+        else:
+            wait_path(sock, p)
         return p
 
     def check_modes(self, port, prefix):
@@ -264,6 +277,27 @@ class FastCgiTest(GreetBase):
         st, hd, body = fetch(port, "HEAD", "/greet?name=Ada")
         self.assertEqual((st, body), (200, ""))
         self.assertEqual(hd.get("content-type"), "text/html; charset=utf-8")
+
+    def test_fastcgi_spawn_fcgi_tcp(self):
+        """spawn-fcgi -a 127.0.0.1 -p PORT: fd 0 is a TCP listener."""
+        target = "127.0.0.1:%d" % free_port()
+        self.spawn_fcgi(target)
+        port = self.start_nginx(target)
+        self.check_modes(port, "/greet")
+
+    def test_fastcgi_listen_tcp(self):
+        """greet --listen 127.0.0.1:PORT opens its own TCP socket."""
+        if shutil.which("nginx") is None:
+            self.skipTest("nginx missing (make deps)")
+        target = "127.0.0.1:%d" % free_port()
+        app = subprocess.Popen([GREET, "--listen", target],
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL)
+        self.addCleanup(stop, app)
+        wait_port(int(target.split(":")[1]), app)
+        port = self.start_nginx(target)
+        self.check_modes(port, "/greet")
 
     def test_fastcgi_listen_option(self):
         if shutil.which("nginx") is None:
