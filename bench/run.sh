@@ -6,7 +6,7 @@
 # bench/RESULTS.md with this run's output (date, commit, machine, commands
 # above it). Each script stops its own servers by PID, even on failure.
 #
-#   sh bench/run.sh [BUILD_DIR]      BENCH_SECONDS=10 per load run
+#   sh bench/run.sh [BUILD_DIR]   BENCH_SECONDS=5 per load run, BENCH_ROUNDS=3
 set -u
 cd "$(dirname "$0")/.."
 B=${1:-build}
@@ -49,7 +49,8 @@ if [ "${BENCH_WRITE_RESULTS:-0}" = 1 ]; then
 	{
 		echo
 		echo "Output of \`make bench\` (\`sh bench/run.sh $B\`," \
-		    "BENCH_SECONDS=$BENCH_SECONDS), as printed:"
+		    "BENCH_SECONDS=$BENCH_SECONDS, BENCH_ROUNDS=${BENCH_ROUNDS:-3})," \
+		    "as printed:"
 		echo
 		echo '```'
 		cat "$LOG"
