@@ -102,7 +102,8 @@ fail:
 	return -1;
 }
 
-/* Appends the whole file at path to out. 0, or -1 with errno. */
+/* Appends the whole file at path ("-": standard input, as curl's @-) to
+ * out. 0, or -1 with errno. */
 static int
 read_file(const char *path, struct buf *out)
 {
@@ -110,7 +111,9 @@ read_file(const char *path, struct buf *out)
 	ssize_t n;
 	int fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	for (;;) {
 		n = read(fd, tmp, sizeof(tmp));
@@ -129,7 +132,8 @@ read_file(const char *path, struct buf *out)
 		}
 	}
 	saved = errno;
-	(void)close(fd);
+	if (fd != STDIN_FILENO)
+		(void)close(fd);
 	errno = saved;
 	return n == 0 ? 0 : -1;
 }

@@ -224,6 +224,14 @@ class TerminalTest(GreetBase):
         self.assertEqual(run_terminal()[2], STRANGER_HTML)
         self.assertEqual(run_terminal("-d", "name=" + XSS_Q)[2], XSS_HTML)
 
+    def test_terminal_data_from_stdin(self):
+        """-d @- reads the body from standard input, as curl does."""
+        env = {k: v for k, v in os.environ.items() if k != "GATEWAY_INTERFACE"}
+        p = subprocess.run([GREET, "-d", "@-"], input=b"name=" + XSS.encode(),
+                           capture_output=True, timeout=DEADLINE, env=env)
+        self.assertEqual(p.returncode, 0)
+        self.assertTrue(p.stdout.endswith(b"\r\n\r\n" + XSS_HTML.encode()))
+
     def test_terminal_head(self):
         rc, head, body = run_terminal("-X", "HEAD", "name=Ada")
         self.assertEqual((rc, body), (0, ""))
