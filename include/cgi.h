@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 
 #define CGI_API __attribute__((visibility("default")))
 
