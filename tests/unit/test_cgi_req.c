@@ -392,6 +392,55 @@ test_upload(void)
 	rig_fini(&g);
 }
 
+/* L-API-03: without CONTENT_LENGTH the body is empty unless the program
+ * asked to read to EOF; L-API-14: unset and empty QUERY_STRING alike. */
+static void
+test_no_length(void)
+{
+	static const char *const env[] = { "REQUEST_METHOD=POST",
+		"CONTENT_TYPE=application/x-www-form-urlencoded", NULL };
+	static const char *const empty_qs[] = { "REQUEST_METHOD=GET",
+		"QUERY_STRING=", NULL };
+	static const char *const no_qs[] = { "REQUEST_METHOD=GET", NULL };
+	static const char body[] = "name=Ada";
+	struct cgi_limits lim;
+	struct rig g;
+	enum cgi_err e;
+	cgi_req *r;
+
+	r = rig_open_full(&g, env, body, sizeof(body) - 1, NULL, &e, 0);
+	CHECK_INT("L-API-03 no CONTENT_LENGTH loads", e, CGI_OK);
+	CHECK("L-API-03 no CONTENT_LENGTH: empty body",
+	    cgi_get(r, "name") == NULL && cgi_nfields(r) == 0);
+	(void)rig_close(&g);
+	rig_fini(&g);
+
+	memset(&lim, 0, sizeof(lim));
+	lim.flags = CGI_OPT_BODY_TO_EOF;
+	r = rig_open_full(&g, env, body, sizeof(body) - 1, &lim, &e, 2);
+	CHECK_INT("L-API-03 read to EOF loads", e, CGI_OK);
+	CHECK_STR("L-API-03 read to EOF", cgi_get(r, "name"), "Ada");
+	(void)rig_close(&g);
+	rig_fini(&g);
+
+	lim.max_body = 7;
+	r = rig_open_full(&g, env, body, sizeof(body) - 1, &lim, &e, 0);
+	CHECK_INT("read to EOF still bounded by max_body", e, CGI_ELIMIT);
+	(void)rig_close(&g);
+	rig_fini(&g);
+
+	r = rig_open(&g, empty_qs);
+	CHECK_INT("L-API-14 empty QUERY_STRING: no fields", cgi_nfields(r), 0);
+	CHECK_STR("L-API-14 empty", cgi_query_string(r), "");
+	(void)rig_close(&g);
+	rig_fini(&g);
+	r = rig_open(&g, no_qs);
+	CHECK_INT("L-API-14 unset QUERY_STRING: no fields", cgi_nfields(r), 0);
+	CHECK_STR("L-API-14 unset", cgi_query_string(r), "");
+	(void)rig_close(&g);
+	rig_fini(&g);
+}
+
 int
 main(void)
 {
@@ -400,5 +449,6 @@ main(void)
 	test_body();
 	test_limits();
 	test_upload();
+	test_no_length();
 	return harness_done();
 }
