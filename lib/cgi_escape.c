@@ -291,6 +291,32 @@ struct conv {
 	bool left; /* '-' flag */
 };
 
+/* Completes c->spec after its n flag bytes: width, precision, length
+ * and conversion, with any '*' already resolved to digits. */
+static int
+conv_spec(struct conv *c, size_t n)
+{
+	size_t room = sizeof(c->spec) - n, l = strlen(c->len);
+	int w;
+
+	w = c->width > 0 ? snprintf(c->spec + n, room, "%d", c->width) : 0;
+	if (w < 0 || (size_t)w >= room)
+		return -1;
+	n += (size_t)w;
+	room -= (size_t)w;
+	w = c->prec >= 0 ? snprintf(c->spec + n, room, ".%d", c->prec) : 0;
+	if (w < 0 || (size_t)w >= room)
+		return -1;
+	n += (size_t)w;
+	if (n + l + 2 > sizeof(c->spec))
+		return -1;
+	memcpy(c->spec + n, c->len, l);
+	n += l;
+	c->spec[n++] = c->conv;
+	c->spec[n] = '\0';
+	return 0;
+}
+
 /* Parses the conversion at *fmt (just past '%'); consumes '*' arguments. */
 static int
 conv_parse(const char **fmt, va_list *ap, struct conv *c)
@@ -346,22 +372,8 @@ conv_parse(const char **fmt, va_list *ap, struct conv *c)
 	    (c->len[1] != '\0' && c->len[0] != 'h' && c->len[0] != 'l'))
 		return -1; /* only hh and ll are two letters long */
 	c->conv = *p++;
-	if (c->width > 0 &&
-	    snprintf(c->spec + n, sizeof(c->spec) - n, "%d", c->width) >=
-	        (int)(sizeof(c->spec) - n))
+	if (conv_spec(c, n) == -1)
 		return -1;
-	n = strlen(c->spec);
-	if (c->prec >= 0 &&
-	    snprintf(c->spec + n, sizeof(c->spec) - n, ".%d", c->prec) >=
-	        (int)(sizeof(c->spec) - n))
-		return -1;
-	n = strlen(c->spec);
-	if (n + 4 >= sizeof(c->spec))
-		return -1;
-	memcpy(c->spec + n, c->len, strlen(c->len));
-	n += strlen(c->len);
-	c->spec[n++] = c->conv;
-	c->spec[n] = '\0';
 	*fmt = p;
 	return 0;
 }

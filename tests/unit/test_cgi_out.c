@@ -437,6 +437,8 @@ test_html(void)
 	    cgi_html(r, "%d|%5.2f|%x|%lld|%zu|%c|%*d|%-4u|%+i|%%", -42, 3.14159,
 	        255u, -9000000000LL, (size_t)7, '<', 3, 5, 9u, 1),
 	    CGI_OK);
+	CHECK_INT("star precision and negative star width",
+	    cgi_html(r, "[%.*s|%*s|%-*s]", 2, "<<<", -3, "&", 2, ">"), CGI_OK);
 	CHECK_INT("%n refused", cgi_html(r, "%s%n", "a", (int *)NULL),
 	    CGI_EINVAL);
 	CHECK_INT("bad length modifier refused", cgi_html(r, "%lhd", 1),
@@ -445,7 +447,8 @@ test_html(void)
 	(void)rig_close(&g);
 	body = strstr(buf_cstr(&g.out), "\r\n\r\n");
 	CHECK_STR("numbers as printf", body != NULL ? body + 4 : NULL,
-	    "-42| 3.14|ff|-9000000000|7|&lt;|  5|9   |+1|%");
+	    "-42| 3.14|ff|-9000000000|7|&lt;|  5|9   |+1|%"
+	    "[&lt;&lt;|&amp;  |&gt; ]");
 	rig_fini(&g);
 }
 #pragma GCC diagnostic pop
