@@ -361,6 +361,21 @@ on_timer(struct loop *lp, void *arg)
 	case CONN_T_HEAD:
 	case CONN_T_BODY:
 		c->tkind = CONN_T_NONE;
+		if (c->h != NULL) {
+			/* The body stalled under a handler: it must let go
+			 * (kill its script) before conn answers for it. */
+			const struct conn_handler *h = c->h;
+
+			c->h = NULL;
+			c->depth++;
+			if (h->on_abort != NULL)
+				h->on_abort(c, c->harg);
+			c->depth--;
+			if (c->dead) {
+				conn_release(c);
+				return;
+			}
+		}
 		if (!c->resp_head) {
 			/* V-10-a/b: a partial request gets 408, then close. */
 			conn_response_error(c, 408);

@@ -249,6 +249,12 @@ loop_timer_stop(struct loop *lp, struct loop_timer *t)
 
 	if (t->slot == 0)
 		return;
+	if (t->slot > lp->nheap || lp->heap[t->slot - 1] != t) {
+		/* Not ours (a copied or stale struct): never remove another
+		 * owner's timer in its place. */
+		t->slot = 0;
+		return;
+	}
 	i = t->slot - 1;
 	t->slot = 0;
 	last = lp->heap[--lp->nheap];

@@ -3,8 +3,10 @@ a slowloris crowd does not delay a normal request and is cut off with 408,
 idle keep-alive connections are closed silently, a stalled body gets 408,
 and a client that stops reading is dropped after the write timeout."""
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import time
 import unittest
 
@@ -99,6 +101,39 @@ class TimeoutTest(cgitest.ServerTest):
         else:
             self.assertEqual(r.status, 408)
         w.close()
+
+    def test_stalled_body_to_a_script_gets_408(self):
+        """V-10-b under a handler: a CGI script waits for a body that
+        stalls; after --body-timeout conn aborts the handler (the script is
+        killed, not left behind) and answers 408 itself, then closes."""
+        piddir = tempfile.mkdtemp(prefix="cgihttpd-pid-")
+        os.chmod(piddir, 0o777)
+        self.addCleanup(shutil.rmtree, piddir, True)
+        pidfile = os.path.join(piddir, "pid")
+        cgitest.write_file(self.tree, "cgi-bin/read.sh",
+                           "#!/bin/sh\necho $$ > %s\ncat >/dev/null\n"
+                           "printf 'Content-Type: text/plain\\r\\n\\r\\nok'\n" % pidfile)
+        srv = self.start("--body-timeout", "1", "--cgi-timeout", "60")
+        w = Wire(srv)
+        w.send(b"POST /cgi-bin/read.sh HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc")
+        t0 = time.monotonic()
+        r = w.read_response()
+        self.assertEqual(r.status, 408)
+        self.assertLess(time.monotonic() - t0, 5)
+        self.assertTrue(w.closed_by_server())
+        w.close()
+        with open(pidfile) as f:
+            pid = int(f.read())
+        deadline = time.monotonic() + 10
+        alive = True
+        while alive and time.monotonic() < deadline:
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    alive = f.read().split(") ")[1][0] != "Z"
+            except FileNotFoundError:
+                alive = False
+            time.sleep(0.05)
+        self.assertFalse(alive, "the script outlived its aborted request")
 
     def test_slow_reader_is_dropped_after_write_timeout(self):
         """V-10-c: a client that never reads an 8 MiB response is
