@@ -54,6 +54,7 @@ struct fcgi_app {
 	struct fcgi_req *cur;    /* the request begun on conn_fd, or NULL */
 	bool cur_ready;          /* cur's PARAMS are complete: caller has it */
 	unsigned long nconns;    /* connections accepted */
+	bool linger;             /* conn_fd is shut for writing: read to EOF */
 	struct sigaction old_term;
 };
 
@@ -86,6 +87,7 @@ conn_close(struct fcgi_app *app)
 	if (app->conn_fd != -1)
 		(void)close(app->conn_fd);
 	app->conn_fd = -1;
+	app->linger = false;
 	app->in_start = app->in_end = 0;
 	app->outlen = 0;
 	buf_reset(&app->raw);
@@ -258,7 +260,8 @@ next_record(struct fcgi_app *app, struct fcgi_record *r, bool idle)
 		}
 		if (idle) {
 			ev = wait_idle(app, app->conn_fd,
-			    app->in_end == 0 && app->cur == NULL);
+			    (app->in_end == 0 || app->linger) &&
+			        app->cur == NULL);
 			if (ev == -1)
 				return -1;
 			if (ev == 0) {
@@ -450,6 +453,8 @@ serve_conn(struct fcgi_app *app)
 	while (app->conn_fd != -1) {
 		if (next_record(app, &r, true) == -1)
 			goto fail;
+		if (app->linger)
+			continue; /* the rest of a finished request's body */
 		rq = app->cur;
 		if (rq == NULL || r.request_id != rq->id) {
 			if (other_record(app, &r) == -1)
@@ -738,23 +743,6 @@ fcgi_req_aborted(const struct fcgi_req *rq)
 	return rq->aborted || rq->broken;
 }
 
-/*
- * Reads and drops the rest of FCGI_STDIN, so the next request on a kept
- * connection does not find this one's body, and the web server is not cut
- * off while still sending it (it would answer 502).
- */
-static int
-req_drain(struct fcgi_req *rq)
-{
-	while (!rq->stdin_eof) {
-		rq->pending.len = 0;
-		if (req_fill(rq) == -1)
-			return -1;
-	}
-	rq->pending.len = 0;
-	return 0;
-}
-
 /* The closing records, sent in one go: last STDOUT bytes, the empty
  * STDOUT (and STDERR) that end the streams, END_REQUEST. */
 static int
@@ -791,20 +779,33 @@ fcgi_req_finish(struct fcgi_req *rq, int app_status)
 
 	if (rq->broken)
 		goto done;
-	if (!rq->aborted && !rq->stdin_eof) {
-		/* Output first, so the client does not wait on the drain. */
-		if (fcgi_req_flush(rq) == -1)
-			goto done;
-		if (req_drain(rq) == -1 && rq->broken)
-			goto done;
-	}
+	/*
+	 * END_REQUEST goes out at once, even if the body was not read to its
+	 * end: nginx stops sending a body once the response has begun, so
+	 * waiting for the rest here would deadlock. The rest, if it comes, is
+	 * records of a finished request: the next fcgi_app_accept skips them.
+	 */
 	if (req_end(rq, (uint32_t)app_status) == -1) {
 		req_break(rq);
 		goto done;
 	}
 	rc = rq->aborted ? -1 : 0;
-	if (!rq->keep_conn)
+	if (rq->keep_conn)
+		goto done;
+	if (rq->stdin_eof || rq->aborted) {
 		conn_close(app);
+		goto done;
+	}
+	/*
+	 * Closing with unread input can reset the connection (TCP) before
+	 * the web server has read our answer, or fail its pending write
+	 * (EPIPE, a 502 from nginx). Say we are done writing and read to its
+	 * end instead: serve_conn discards until EOF.
+	 */
+	if (shutdown(app->conn_fd, SHUT_WR) == -1)
+		conn_close(app);
+	else
+		app->linger = true;
 done:
 	if (rc == -1)
 		errno = rq->aborted ? ECONNABORTED : EPIPE;

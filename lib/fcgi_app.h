@@ -105,11 +105,14 @@ int fcgi_req_flush(struct fcgi_req *rq);
 int fcgi_req_aborted(const struct fcgi_req *rq);
 
 /*
- * Ends rq: flushes output, sends the empty FCGI_STDOUT (and FCGI_STDERR,
- * if any was written) records, then END_REQUEST with app_status and
- * FCGI_REQUEST_COMPLETE, and closes the connection unless the web server
- * asked for FCGI_KEEP_CONN. Frees rq (transferred), also on failure.
- * Returns 0, or -1 if output was lost (aborted request, peer gone).
+ * Ends rq: sends the buffered output, the empty FCGI_STDOUT (and
+ * FCGI_STDERR, if any was written) records and END_REQUEST with app_status
+ * and FCGI_REQUEST_COMPLETE, in one write, without waiting for an unread
+ * body (the next fcgi_app_accept skips what is left of it). Then closes the
+ * connection unless the web server asked for FCGI_KEEP_CONN (if a body is
+ * still arriving, it is shut for writing and read to its end first, by the
+ * next fcgi_app_accept). Frees rq (transferred), also on failure. Returns 0,
+ * or -1 if output was lost (errno ECONNABORTED: aborted; EPIPE: peer gone).
  */
 int fcgi_req_finish(struct fcgi_req *rq, int app_status);
 

@@ -466,6 +466,23 @@ class NginxTest(unittest.TestCase):
         self.assertEqual(len(set(fresh)), 3, fresh)
         self.assertNotIn(seen[0], fresh)
 
+    def test_answer_without_reading_body(self):
+        """Answers given without reading a 2 MiB body, with and without
+        fastcgi_keep_conn: each is a 200 with the whole answer (END_REQUEST
+        is not held back by the unread body, and the rest of the body is
+        skipped), and the request after each is served too."""
+        body = b"u" * (2 * 1024 * 1024)
+        for prefix in ("/keep/", "/"):
+            for _ in range(3):
+                resp, data = self.http("POST", prefix + "?noread", body=body)
+                self.assertEqual((resp.status, data), (200, b"not read\n"))
+                resp, data = self.http("POST", prefix + "x", body=b"abc")
+                self.assertEqual(resp.status, 200)
+                self.assertEqual(
+                    echo_fields(b"\r\n\r\n" + data)[1]["stdin-length"], "3")
+        with open(os.path.join(self.tmp, "error.log")) as f:
+            self.assertNotIn("[error]", f.read())
+
     def test_stderr_reaches_nginx_log(self):
         """FCGI_STDERR output is logged by nginx."""
         resp, _ = self.http("GET", "/?stderr")

@@ -9,7 +9,8 @@
  * QUERY_STRING picks the answer: "" lists (text/plain, with the number of
  * the connection the request came on), "echo" sends the
  * body back, "size=N" sends N bytes of 'a'..'z' repeated, "stderr" also
- * writes a line to FCGI_STDERR. Exits 0 after SIGTERM, 1 on errors.
+ * writes a line to FCGI_STDERR, "noread" answers without reading the body.
+ * Exits 0 after SIGTERM, 1 on errors.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -201,6 +202,8 @@ serve(struct fcgi_req *rq, unsigned long conn)
 	if (strcmp(q, "stderr") == 0 &&
 	    fcgi_req_write_err(rq, "fcgi_echo: stderr line\n", 23) == -1)
 		return -1;
+	if (strcmp(q, "noread") == 0)
+		return put(rq, "Content-Type: text/plain\r\n\r\nnot read\n");
 	if (echo &&
 	    put(rq, "Content-Type: application/octet-stream\r\n\r\n") == -1)
 		return -1;

@@ -144,11 +144,16 @@ static const struct {
 	        { K_RAW, 0, 0, 0,
 	            B("\1\5\0\1\0\1\7\0qPPPPPPP\1\5\0\1\0\0\0\0") } },
 	    "O1[X=:q] O1[] E1(0,0) ", 1 },
-	{ "stdin not read to its end is drained before END_REQUEST",
+	{ "unread stdin: END_REQUEST at once, rest skipped, next served",
 	    { BEGIN(1, KEEP), PARAMS(1, "\1\4Xskip"), PARAMS(1, ""),
 	        STDIN(1, "abc"), STDIN(1, "def"), STDIN(1, ""), BEGIN(1, 0),
 	        PARAMS(1, ""), STDIN(1, "2"), STDIN(1, "") },
 	    "O1[X=skip:] O1[] E1(0,0) O1[X=-:2] O1[] E1(0,0) ", 2 },
+	{ "unread stdin without keep-conn: answered, read to EOF, closed",
+	    { BEGIN(1, 0), PARAMS(1, "\1\4Xskip"), PARAMS(1, ""),
+	        STDIN(1, "abc"), STDIN(1, "def"), STDIN(1, ""), BEGIN(2, 0),
+	        PARAMS(2, ""), STDIN(2, "") },
+	    "O1[X=skip:] O1[] E1(0,0) ", 1 },
 	{ "version 0 record: connection dropped",
 	    { { K_RAW, 0, 0, 0, B("\0\1\0\1\0\10\0\0\0\1\0\0\0\0\0\0") } }, "",
 	    0 },
@@ -275,8 +280,11 @@ peer_run(void *arg)
 		}
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = recv(pe->fd, tmp, sizeof(tmp), MSG_DONTWAIT);
-			if (n == 0 || (n == -1 && errno != EAGAIN))
+			if (n == 0 || (n == -1 && errno != EAGAIN)) {
+				/* As a web server does once the app closed. */
+				(void)shutdown(pe->fd, SHUT_WR);
 				break;
+			}
 			if (n > 0 && buf_append(&pe->out, tmp, (size_t)n) == -1)
 				break;
 		}
