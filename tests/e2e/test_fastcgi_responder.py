@@ -415,9 +415,9 @@ class NginxTest(unittest.TestCase):
     def test_post_large_body_hash(self):
         """A 4 MiB POST body reaches the responder intact (SHA-256), and a
         body echoed back while it is read reaches the client intact. (The
-        echo is kept to 150 KB: nginx 1.22 does not read the response while
-        it still sends the body, so a responder that answers while reading
-        stalls once both socket buffers are full; 600 KB was seen to.)"""
+        echo is kept to 150 KB: nginx 1.22 stops sending the request body
+        once the response has begun, so a responder that answers while it
+        still reads waits forever for the rest; 600 KB was seen to.)"""
         body = os.urandom(4 * 1024 * 1024 + 3)
         resp, data = self.http("POST", "/upload", body=body,
                                headers={"Content-Type": "application/x-bin"})
