@@ -11,7 +11,7 @@
 #
 #   sh bench/cgi.sh [BUILD_DIR]   BENCH_SECONDS=5 per run, BENCH_ROUNDS=3
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B=${1:-build}
 . bench/lib.sh
 bench_init cgi

@@ -12,7 +12,7 @@
 #
 #   sh bench/parse.sh [BUILD_DIR]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B=${1:-build}
 . bench/lib.sh
 bench_init parse
@@ -78,7 +78,7 @@ fieldstorage() {
 }
 
 tab=$(printf '\t')
-while IFS=$tab read -r name ctype size what; do
+while IFS=$tab read -r name ctype size _what; do
 	if [ "$HAVE_PB" -eq 1 ]; then
 		lc=$(libcgi "$name" "$ctype" "$BODIES/$name.body" "$size")
 	else
@@ -119,12 +119,13 @@ if [ "$HAVE_PB" -eq 1 ]; then
 fi
 echo "linear time: seconds per parse at n and 2n, ratio 2n/n (~2 is linear):"
 for pair in "crlf-4m crlf-8m" "tiny-100k tiny-200k" "nearb-4m nearb-8m"; do
+	# shellcheck disable=SC2086 # two names, split on purpose
 	set -- $pair
 	for who in libcgi FieldStorage; do
 		[ $who = libcgi ] && k=3 || k=6
 		[ $who = libcgi ] && [ "$HAVE_PB" -eq 0 ] && continue
-		a=$(secs "$1" $k)
-		b=$(secs "$2" $k)
+		a=$(secs "$1" "$k")
+		b=$(secs "$2" "$k")
 		printf '  %-12s %-20s %10s s %10s s  ratio %s\n' "$who" "$1/$2" \
 		    "${a:-n/a}" "${b:-n/a}" "$(bench_ratio "$b" "$a")"
 	done

@@ -8,7 +8,7 @@
 #
 #   sh bench/run.sh [BUILD_DIR]   BENCH_SECONDS=5 per load run, BENCH_ROUNDS=3
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B=${1:-build}
 . bench/lib.sh
 
