@@ -254,12 +254,15 @@ echo "cgihttpd / spawn ceiling = $r (goal >= 0.9: $(bench_goal "$r" ge 0.9))"
 r=$(bench_ratio "$c" "$(get lighttpd 4)")
 echo "cgihttpd / lighttpd = $r (goal >= 1.4: $(bench_goal "$r" ge 1.4))"
 below=yes
+npeers=0
 for p in lighttpd apache2 nginx+fcgiwrap python-http.server; do
 	pp=$(get "$p" 5)
 	[ -n "$pp" ] || continue
+	npeers=$((npeers + 1))
 	if awk -v a="$cp99" -v b="$pp" 'BEGIN { exit !(a >= b) }'; then
 		below="no (not below $p's $pp ms)"
 	fi
 done
+[ "$npeers" -gt 0 ] || below="no peer measured"
 echo "cgihttpd p99 $cp99 ms below every peer's: $below"
 exit 0
