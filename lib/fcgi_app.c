@@ -451,7 +451,9 @@ serve_conn(struct fcgi_app *app)
 	struct fcgi_req *rq;
 
 	while (app->conn_fd != -1) {
-		if (next_record(app, &r, true) == -1)
+		/* Idle (SIGTERM ends the wait) only until a request begins:
+		 * one begun is served in full, as the web server expects. */
+		if (next_record(app, &r, app->cur == NULL) == -1)
 			goto fail;
 		if (app->linger)
 			continue; /* the rest of a finished request's body */

@@ -288,6 +288,51 @@ class SpawnFcgiTest(unittest.TestCase):
         self.assertEqual(status, 0)
         self.assertIsNone(self.proc.poll())
 
+    def test_second_connection_served_while_first_idles(self):
+        """One connection at a time, but no starvation: a kept connection
+        idle between requests is closed when another connection arrives,
+        and the new one is served."""
+        a = Conn(self.sock)
+        out, _, status, _, _ = a.request({}, b"a")
+        self.assertEqual(status, 0)
+        first = int(echo_fields(out)[1]["connection"])
+        b = Conn(self.sock)
+        out, _, status, _, _ = b.request({}, b"bb")
+        self.assertEqual(status, 0)
+        self.assertEqual(int(echo_fields(out)[1]["connection"]), first + 1)
+        self.assertIsNone(a.read_record(), "idle connection left open")
+        a.close()
+        b.close()
+
+    def test_sigterm_mid_request_finishes_it(self):
+        """SIGTERM once a request has begun (its PARAMS not even complete):
+        the request is still read and answered in full, then the responder
+        exits with status 0. The GET_VALUES answer shows the responder has
+        taken the BEGIN_REQUEST before the signal is sent."""
+        c = Conn(self.sock)
+        body = b"s" * 100000
+        c.send(record(BEGIN, 1, struct.pack(">HB5x", 1, KEEP_CONN))
+               + record(PARAMS, 1, pair(b"A", b"1"))
+               + record(GET_VALUES, 0, pair(b"FCGI_MAX_REQS", b"")))
+        self.assertEqual(c.read_record()[0], GET_VALUES_RESULT)
+        os.kill(self.proc.pid, signal.SIGTERM)
+        c.send(record(PARAMS, 1) + record(STDIN, 1, body[:50000]))
+        c.send(record(STDIN, 1, body[50000:]) + record(STDIN, 1))
+        out = []
+        while True:
+            rec = c.read_record()
+            self.assertIsNotNone(rec, "closed before END_REQUEST")
+            if rec[0] == STDOUT:
+                out.append(rec[2])
+            if rec[0] == END:
+                break
+        _, f = echo_fields(b"".join(out))
+        self.assertIn("A=1", f["params"])
+        self.assertEqual(f["stdin-sha256"], hashlib.sha256(body).hexdigest())
+        self.assertEqual(self.proc.wait(DEADLINE), 0)
+        self.assertIsNone(c.read_record())
+        c.close()
+
     def test_sigterm_exits_zero(self):
         """SIGTERM while idle on a kept connection: exit status 0."""
         c = Conn(self.sock)
