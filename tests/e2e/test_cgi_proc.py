@@ -196,3 +196,48 @@ class CgiMaxTest(CgiTest):
         b.join(30)
         self.assertEqual(results["a"].status, 200)
         self.assertEqual(results["b"].status, 200)  # waited, then ran
+
+
+class CgiExecTest(CgiTest):
+    """P-10, P-14, V-05-d: what cannot run is refused, logged with its
+    cause, and never served as source."""
+
+    extra_files = {
+        "cgi-bin/plain.cgi": b"#!/bin/sh\necho SOURCE-MARKER\n",
+        "cgi-bin/badshebang.cgi": b"#!/nonexistent/interp\necho SOURCE-MARKER\n",
+        "cgi-bin/garbage.cgi": b"\x7fELF-not-really SOURCE-MARKER\n",
+        "cgi-bin/sub/index.txt": b"x\n",
+        "py/broken.py": b"print('SOURCE-MARKER')\n",
+    }
+
+    def setUp(self):
+        super().setUp()
+        os.chmod(os.path.join(self.tree, "cgi-bin/plain.cgi"), 0o644)
+        self.start("--cgi-ext", ".py=/nonexistent/python9")
+
+    def test_P_10_not_executable_403(self):
+        r = self.req("/cgi-bin/plain.cgi")
+        self.assertEqual(r.status, 403)
+        self.assertNotIn(b"SOURCE-MARKER", r.raw)
+        self.assertIn("not executable", self.srv.read_log())
+
+    def test_P_10_bad_shebang_500(self):
+        r = self.req("/cgi-bin/badshebang.cgi")
+        self.assertEqual(r.status, 500)
+        self.assertNotIn(b"SOURCE-MARKER", r.raw)
+        self.assertIn("cannot execute", self.srv.read_log())
+
+    def test_P_10_exec_format_500(self):
+        r = self.req("/cgi-bin/garbage.cgi")
+        self.assertEqual(r.status, 500)
+        self.assertNotIn(b"SOURCE-MARKER", r.raw)
+        self.assertIn("Exec format error", self.srv.read_log())
+
+    def test_P_10_missing_interpreter_500(self):
+        r = self.req("/py/broken.py")
+        self.assertEqual(r.status, 500)
+        self.assertNotIn(b"SOURCE-MARKER", r.raw)
+        self.assertIn("interpreter /nonexistent/python9", self.srv.read_log())
+
+    def test_P_14_folder_is_not_a_script(self):
+        self.assertEqual(self.req("/cgi-bin/sub/").status, 403)
