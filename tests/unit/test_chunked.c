@@ -275,6 +275,39 @@ test_big_extensions(void)
 	CHECK_INT("done again uses nothing", used, 0);
 }
 
+/*
+ * Every byte value in a chunk extension and in a trailer value: accepted
+ * exactly when it is HTAB, SP, visible ASCII or obs-text.
+ */
+static void
+test_every_byte(void)
+{
+	struct row r = { 0 };
+	char in[40], name[48];
+	int b, n;
+
+	for (b = 0; b < 256; b++) {
+		if (b == '\r')
+			continue;
+		r.want = b == '\t' || (b >= 0x20 && b != 0x7f) ? "DONE x"
+		                                               : "ERROR 400";
+		n = snprintf(in, sizeof(in), "1;e%c\r\nx\r\n0\r\n\r\n", b);
+		if (n < 0 ||
+		    snprintf(name, sizeof(name), "byte 0x%02x in an extension",
+		        b) < 0)
+			exit(2);
+		r.name = name;
+		r.in = in;
+		run_row(&r, (size_t)n);
+		n = snprintf(in, sizeof(in), "1\r\nx\r\n0\r\nT: %c\r\n\r\n", b);
+		if (n < 0 ||
+		    snprintf(name, sizeof(name), "byte 0x%02x in a trailer",
+		        b) < 0)
+			exit(2);
+		run_row(&r, (size_t)n);
+	}
+}
+
 int
 main(void)
 {
@@ -287,5 +320,6 @@ main(void)
 		run_row(&rows[i], len);
 	}
 	test_big_extensions();
+	test_every_byte();
 	return harness_done();
 }

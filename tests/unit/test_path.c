@@ -230,10 +230,44 @@ test_split(void)
 	CHECK_INT("split past max errno", errno, E2BIG);
 }
 
+/*
+ * Every decoded byte value, alone in a segment ("/a%XXb"): refused exactly
+ * when it is a control, DEL, backslash, or a lone byte >= 0x80 (never
+ * valid UTF-8 by itself); "%2f" is accepted and reported.
+ */
+static void
+test_every_byte(void)
+{
+	struct path_info info;
+	struct buf out;
+	char raw[8], name[40], want[4];
+	int b, ok, rc;
+
+	buf_init(&out, 64);
+	for (b = 0; b < 256; b++) {
+		if (snprintf(raw, sizeof(raw), "/a%%%02xb", b) != 6 ||
+		    snprintf(name, sizeof(name), "decoded byte 0x%02x", b) < 0)
+			exit(2);
+		ok = b >= 0x20 && b < 0x7f && b != '\\';
+		rc = path_normalize(raw, 6, &out, &info);
+		CHECK_INT(name, rc, ok ? 0 : -1);
+		if (!ok)
+			continue;
+		want[0] = 'a';
+		want[1] = (char)b;
+		want[2] = 'b';
+		want[3] = '\0';
+		CHECK_MEM(name, out.data + 1, out.len - 1, want, 3);
+		CHECK_INT(name, info.encoded_slash, b == '/');
+	}
+	buf_fini(&out);
+}
+
 int
 main(void)
 {
 	test_rows();
+	test_every_byte();
 	test_bound();
 	test_prefix();
 	test_split();
