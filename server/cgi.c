@@ -884,6 +884,9 @@ job_reset_child(struct cgi_job *j)
 {
 	close_pipes(j);
 	unwatch_close(j, &j->ch.pidfd);
+	loop_timer_stop(j->lp, &j->t_head);
+	loop_timer_stop(j->lp, &j->t_idle);
+	loop_timer_stop(j->lp, &j->t_total);
 	memset(&j->ch, 0, sizeof(j->ch));
 	j->ch.pidfd = j->ch.in_fd = j->ch.out_fd = j->ch.err_fd = -1;
 	j->started = j->reaped = false;
