@@ -953,6 +953,7 @@ log_request(struct conn *c)
 	if (!log_access_on())
 		return;
 	memset(&a, 0, sizeof(a));
+	a.clock = &c->w->aclock;
 	a.peer = c->peer;
 	a.when = c->w->now;
 	a.request = request_line(c);

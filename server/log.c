@@ -178,30 +178,54 @@ put_quoted(struct buf *out, struct str s)
 	return buf_putc(out, '"');
 }
 
+/* "[06/Nov/1994:08:49:37 +0000]" for t into clk (formatted once a second:
+ * gmtime_r and strftime cost more than the rest of the line). */
+static int
+clf_time(struct log_clock *clk, time_t t)
+{
+	struct tm tm;
+
+	if (clk->len > 0 && clk->sec == t)
+		return 0;
+	if (gmtime_r(&t, &tm) == NULL)
+		return -1;
+	clk->len = strftime(clk->text, sizeof(clk->text),
+	    "[%d/%b/%Y:%H:%M:%S +0000]", &tm);
+	clk->sec = t;
+	return clk->len == 0 ? -1 : 0;
+}
+
+static int
+put_u64(struct buf *out, uint64_t n)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	return buf_append(out, tmp + i, sizeof(tmp) - i);
+}
+
 int
 log_access_format(struct buf *out, const struct log_access *a)
 {
-	char when[40];
-	struct tm tm;
-	size_t n;
+	struct log_clock local = { 0, 0, { 0 } };
+	struct log_clock *clk = a->clock != NULL ? a->clock : &local;
 
-	if (gmtime_r(&a->when, &tm) == NULL)
+	if (clf_time(clk, a->when) == -1)
 		return -1;
-	n = strftime(when, sizeof(when), "[%d/%b/%Y:%H:%M:%S +0000]", &tm);
-	if (n == 0)
+	if (buf_puts(out, a->peer) == -1 || buf_append(out, " - - ", 5) == -1 ||
+	    buf_append(out, clk->text, clk->len) == -1 ||
+	    buf_putc(out, ' ') == -1 || put_quoted(out, a->request) == -1 ||
+	    buf_putc(out, ' ') == -1 ||
+	    put_u64(out, (uint64_t)a->status) == -1 || buf_putc(out, ' ') == -1)
 		return -1;
-	if (buf_printf(out, "%s - - %s ", a->peer, when) == -1 ||
-	    put_quoted(out, a->request) == -1)
+	if ((a->bytes > 0 ? put_u64(out, a->bytes) : buf_putc(out, '-')) == -1)
 		return -1;
-	if (a->bytes > 0) {
-		if (buf_printf(out, " %d %llu ", a->status,
-		        (unsigned long long)a->bytes) == -1)
-			return -1;
-	} else if (buf_printf(out, " %d - ", a->status) == -1) {
-		return -1;
-	}
-	if (put_quoted(out, a->referer) == -1 || buf_putc(out, ' ') == -1 ||
-	    put_quoted(out, a->agent) == -1)
+	if (buf_putc(out, ' ') == -1 || put_quoted(out, a->referer) == -1 ||
+	    buf_putc(out, ' ') == -1 || put_quoted(out, a->agent) == -1)
 		return -1;
 	if (a->extra.len > 0 &&
 	    (buf_putc(out, ' ') == -1 ||

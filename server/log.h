@@ -40,11 +40,20 @@ void log_warn(const char *fmt, ...)
 void log_info(const char *fmt, ...)
     __attribute__((__format__(__printf__, 1, 2)));
 
+/* The CLF time field cached for one second (one per worker thread). A
+ * zeroed struct is empty. */
+struct log_clock {
+	time_t sec;
+	size_t len;
+	char text[40];
+};
+
 /* One request, as the access log sees it. Views are borrowed. */
 struct log_access {
-	const char *peer;   /* client address, text */
-	time_t when;        /* wall-clock second the response ended */
-	struct str request; /* the request line, raw (escaped on output) */
+	struct log_clock *clock; /* NULL: format the time every call */
+	const char *peer;        /* client address, text */
+	time_t when;             /* wall-clock second the response ended */
+	struct str request;      /* the request line, raw (escaped on output) */
 	int status;
 	uint64_t bytes;     /* body bytes sent */
 	struct str referer; /* .p == NULL: "-" */

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "http_parse.h"
+#include "log.h"
 #include "loop.h"
 #include "mime.h"
 #include "response.h"
@@ -50,6 +51,7 @@ struct server_worker {
 	size_t nspare;
 	struct buf alog;           /* access lines waiting for the flush */
 	struct response_date date; /* Date header, cached per second */
+	struct log_clock aclock;   /* access-log time, cached per second */
 	time_t now;                /* wall clock, refreshed once per round */
 };
 

@@ -66,6 +66,31 @@ main(void)
 		    strlen(cases[i].want));
 		buf_fini(&out);
 	}
+	/* A cached clock gives the same line, and follows a new second. */
+	{
+		struct log_clock clk;
+		static const char *const want[] = {
+			"[06/Nov/1994:08:49:37 +0000]",
+			"[06/Nov/1994:08:49:37 +0000]",
+			"[06/Nov/1994:08:49:38 +0000]",
+		};
+		time_t when[] = { 784111777, 784111777, 784111778 };
+
+		memset(&clk, 0, sizeof(clk));
+		for (size_t i = 0; i < 3; i++) {
+			memset(&a, 0, sizeof(a));
+			a.clock = &clk;
+			a.peer = "p";
+			a.when = when[i];
+			a.request = S("GET / HTTP/1.1");
+			buf_init(&out, 4096);
+			CHECK_INT("clock", log_access_format(&out, &a), 0);
+			CHECK("clock time",
+			    out.data != NULL &&
+			        strstr(out.data, want[i]) != NULL);
+			buf_fini(&out);
+		}
+	}
 	/* Over the buffer's bound: an error, never a cut line. */
 	memset(&a, 0, sizeof(a));
 	a.peer = "1.2.3.4";
