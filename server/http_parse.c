@@ -208,8 +208,7 @@ parse_target(struct http_head *h, struct str t)
 	size_t i, skip;
 
 	for (i = 0; i < t.len; i++) {
-		/* Visible ASCII only; a fragment is never sent (RFC 9112 3.2).
-		 */
+		/* Visible ASCII; never a fragment (RFC 9112 3.2). */
 		if ((unsigned char)t.p[i] <= 0x20 ||
 		    (unsigned char)t.p[i] >= 0x7f || t.p[i] == '#')
 			return fail(h, 400, "bad byte in request-target");
