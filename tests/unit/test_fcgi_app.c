@@ -846,12 +846,17 @@ static void
 test_sigterm_while_idle(void)
 {
 	struct run ru;
-	int fd;
+	int sv[2];
 
+	/* The handler must be in place before the peer thread signals. */
 	memset(&ru.pe, 0, sizeof(ru.pe));
 	ru.pe.send_term = true;
-	if (peer_start(&ru.pe, &ru.th, &fd) == -1 ||
-	    (ru.app = fcgi_app_new_conn(fd)) == NULL)
+	ru.pe.main = pthread_self();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
+	    (ru.app = fcgi_app_new_conn(sv[1])) == NULL)
+		exit(2);
+	ru.pe.fd = sv[0];
+	if (pthread_create(&ru.th, NULL, peer_run, &ru.pe) != 0)
 		exit(2);
 	errno = 0;
 	CHECK("idle sigterm: accept returns NULL",
