@@ -84,6 +84,7 @@ struct conn {
 	bool body_paused;
 	bool continue_due; /* send 100 Continue when the body is wanted */
 	uint64_t body_left;
+	uint64_t dropped; /* body bytes read and discarded */
 	struct chunked ck;
 
 	/* Response. */
@@ -907,6 +908,15 @@ feed_body(struct conn *c)
 			end = c->body_left == 0;
 		}
 		c->body_pos += used;
+		if (c->body_discard && !end &&
+		    (c->dropped += used) > CONN_DISCARD_MAX) {
+			/* A long chunked body nobody wants: stop reading it,
+			 * close after the answer instead. */
+			c->body_want = false;
+			c->close_after = true;
+			c->in_len = c->body_pos = c->head_len;
+			return;
+		}
 		if (end)
 			c->body_want = false;
 		if (data.len > 0 || end)
@@ -981,6 +991,7 @@ reset_request(struct conn *c)
 	c->body_want = c->body_discard = c->body_paused = false;
 	c->continue_due = false;
 	c->body_left = 0;
+	c->dropped = 0;
 	c->resp_head = c->resp_done = c->resp_chunked = false;
 	c->resp_nobody = c->resp_counted = false;
 	c->resp_max = 0;

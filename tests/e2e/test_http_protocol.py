@@ -343,6 +343,24 @@ class ErrorPageTest(cgitest.ServerTest):
                 self.assertNotIn(b"HTTP/1.1", w.buf)
                 w.close()
 
+    def test_long_chunked_body_to_static_file_closes(self):
+        """A chunked body nobody wants is dropped only up to 64 KiB: past
+        that the answer comes with the connection closed after it, so a
+        client cannot make the server read megabytes for nothing."""
+        w = Wire(self.srv)
+        w.send(b"POST /a.txt HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+        r = w.read_response()
+        self.assertEqual(r.status, 405)
+        chunk = b"4000\r\n" + b"y" * 0x4000 + b"\r\n"
+        w.sock.settimeout(0.5)
+        try:
+            for _ in range(40):  # 640 KiB
+                w.sock.sendall(chunk)
+        except (socket.timeout, BrokenPipeError, ConnectionResetError):
+            pass
+        self.assertTrue(w.closed_by_server(wait=5))
+        w.close()
+
     def test_413_reaches_a_client_still_sending(self):
         """H-9112-9.6-b: the server answers 413 at once and closes with a
         lingering close, so the answer arrives intact even though the
