@@ -123,6 +123,32 @@ listen_one(const struct sockaddr_storage *ss, socklen_t sl)
 	return fd;
 }
 
+/*
+ * SO_REUSEPORT lets any socket of the same user join our port, so a second
+ * server started on a busy port would silently share its connections. A
+ * probe bound without SO_REUSEPORT fails with EADDRINUSE when something
+ * already listens there (SO_REUSEADDR keeps TIME_WAIT from counting).
+ */
+static int
+port_free(const struct sockaddr_storage *ss, socklen_t sl)
+{
+	int fd, one = 1, rc = 0, saved;
+
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    (ss->ss_family == AF_INET6 &&
+	        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ==
+	            -1) ||
+	    bind(fd, (const struct sockaddr *)ss, sl) == -1)
+		rc = -1;
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rc;
+}
+
 static int
 open_listen(struct server *srv, struct server_listen *l, const char *addr,
     char *errbuf, size_t errlen)
@@ -140,6 +166,9 @@ open_listen(struct server *srv, struct server_listen *l, const char *addr,
 		if ((rc = resolve(addr, port, &ss, &sl)) != 0)
 			return fail(errbuf, errlen, "--bind: %s: %s", addr,
 			    gai_strerror(rc));
+		if (i == 0 && port != 0 && port_free(&ss, sl) == -1)
+			return fail(errbuf, errlen, "bind %s port %u: %s", addr,
+			    port, strerror(errno));
 		if ((l->fds[i] = listen_one(&ss, sl)) == -1)
 			return fail(errbuf, errlen, "bind %s port %u: %s", addr,
 			    port, strerror(errno));

@@ -149,6 +149,20 @@ class CliTest(unittest.TestCase):
             srv.stop()
             subprocess.run(["rm", "-rf", tree])
 
+    def test_busy_port_is_refused_not_shared(self):
+        """A second server on a port already served exits 1 with "bind"
+        instead of joining the first one's SO_REUSEPORT group."""
+        tree = cgitest.make_tree({"a.txt": "a\n"})
+        first = cgitest.Server(tree)
+        try:
+            p = run(["-b", "127.0.0.1", "-p", str(first.port), tree])
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(b"bind 127.0.0.1 port %d" % first.port, p.stderr)
+            self.assertEqual(request(first, "/a.txt").body, b"a\n")
+        finally:
+            first.stop()
+            subprocess.run(["rm", "-rf", tree])
+
     def test_config_file_equals_options(self):
         """-c FILE with "name value" lines and comments gives the same
         behaviour as the long options: here list-dirs and max-body."""
