@@ -64,10 +64,16 @@ def parse_pairs(data):
 class Conn:
     """A FastCGI client connection (the web server's side)."""
 
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    def __init__(self, addr):
+        """addr: a unix socket path, or a (host, port) pair for TCP."""
+        family = socket.AF_INET if isinstance(addr, tuple) else socket.AF_UNIX
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
         self.sock.settimeout(DEADLINE)
-        self.sock.connect(path)
+        try:
+            self.sock.connect(addr)
+        except OSError:
+            self.sock.close()
+            raise
         self.buf = b""
 
     def close(self):
@@ -168,10 +174,10 @@ def start_responder(tmp):
     on fd 0 and execs the program in the same process, so the PID is the
     responder's."""
     sock = os.path.join(tmp, "echo.sock")
-    proc = subprocess.Popen([SPAWN_FCGI, "-n", "-s", sock, "-M", "0600",
-                             "--", FCGI_ECHO],
-                            stdout=subprocess.DEVNULL,
-                            stderr=open(os.path.join(tmp, "echo.err"), "wb"))
+    with open(os.path.join(tmp, "echo.err"), "wb") as err:
+        proc = subprocess.Popen([SPAWN_FCGI, "-n", "-s", sock, "-M", "0600",
+                                 "--", FCGI_ECHO],
+                                stdout=subprocess.DEVNULL, stderr=err)
 
     def listening():
         if proc.poll() is not None:
@@ -341,6 +347,45 @@ class SpawnFcgiTest(unittest.TestCase):
         self.assertEqual(stop(self.proc), 0)
         self.assertIsNone(c.read_record())
         c.close()
+
+
+class TcpListenTest(unittest.TestCase):
+    """fcgi_echo --listen 127.0.0.1:PORT: the responder opens its own TCP
+    socket (fcgi_listen) instead of taking fd 0."""
+
+    def test_tcp_requests_and_sigterm(self):
+        """Kept-connection requests over TCP, one with a 1 MiB body whose
+        hash matches; SIGTERM then ends the responder with status 0."""
+        port = free_port()
+        tmp = tempfile.mkdtemp(prefix="fcgi-tcp-")
+        with open(os.path.join(tmp, "echo.err"), "wb") as err:
+            proc = subprocess.Popen(
+                [FCGI_ECHO, "--listen", "127.0.0.1:%d" % port],
+                stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            def listening():
+                if proc.poll() is not None:
+                    return True
+                try:
+                    Conn(("127.0.0.1", port)).close()
+                    return True
+                except OSError:
+                    return False
+            wait_for(listening, "the TCP listener")
+            self.assertIsNone(proc.poll())
+            c = Conn(("127.0.0.1", port))
+            body = os.urandom(1024 * 1024)
+            for data in (b"", body, b"tail"):
+                out, _, status, _, _ = c.request({"QUERY_STRING": ""}, data)
+                _, f = echo_fields(out)
+                self.assertEqual(status, 0)
+                self.assertEqual(f["stdin-sha256"],
+                                 hashlib.sha256(data).hexdigest())
+            c.close()
+            self.assertEqual(stop(proc), 0)
+        finally:
+            stop(proc)
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 NGINX_CONF = """
