@@ -1,12 +1,10 @@
 /*
- * cgi.c - one CGI request from start to reaping: checks, environment,
- * spawn, body to stdin, header block and body from stdout, stderr to the
- * error log, timeouts, kills, internal redirects and the --max-cgi limit.
+ * cgi.c - the CGI handler on conn's hook: what may run (executable rule,
+ * interpreters, NPH), chunked bodies spooled for an exact CONTENT_LENGTH,
+ * the --max-cgi queue, and internal redirects.
  *
- * Everything runs on the worker's loop; a job (struct cgi_job) owns the
- * child's pid, pipes, pidfd and timers and lives until the child is
- * reaped, even after the connection let go of it. Decisions with their
- * reasons are in docs/notes/cgi.md.
+ * The script's run itself (spawn, pipes, response, timeouts, reaping) is
+ * cgi_job.c. Decisions with their reasons are in docs/notes/cgi.md.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +20,7 @@
 
 #include "bounds.h"
 #include "cgi.h"
+#include "cgi_job.h"
 #include "cgi_env.h"
 #include "cgi_resp.h"
 #include "cgi_spawn.h"
@@ -32,91 +31,6 @@
 #include "response.h"
 #include "route.h"
 #include "server.h"
-
-/* Body bytes buffered for stdin before the client's body is paused. */
-#define CGI_IN_HIGH 65536
-/* Script output read per wake-up, and held while the client is slow. */
-#define CGI_READ_CHUNK 65536
-/* A chunked body is spooled in memory up to this, then to a temp file. */
-#define CGI_SPOOL_MEM 65536
-/* stderr bytes logged per request; the rest is counted, not logged. */
-#define CGI_STDERR_MAX 65536
-/* Longest stderr line logged as one line. */
-#define CGI_STDERR_LINE 1024
-/* SIGTERM to SIGKILL (S-3.4-b, P-06). */
-#define CGI_KILL_GRACE_MS 2000
-/* How often a queued request looks for a free --max-cgi slot. */
-#define CGI_QUEUE_POLL_MS 20
-/* How long a request may wait for a slot before 503. */
-#define CGI_QUEUE_MAX_MS 5000
-/* The whole run may last this many times --cgi-timeout (P-06 total). */
-#define CGI_TOTAL_FACTOR 10
-
-struct cgi {
-	const struct server *srv;
-	atomic_uint running; /* children alive, all workers (--max-cgi) */
-	atomic_uint waiting; /* requests queued for a slot */
-	atomic_ulong ids;
-	int devnull;
-	struct cgi_env_opts envo;
-};
-
-struct cgi_job {
-	struct cgi *g;
-	struct conn *c; /* NULL once conn let go (end, error, abort) */
-	struct loop *lp;
-	unsigned long id;
-	int depth;     /* callbacks active: free only at 0 */
-	bool has_slot; /* counted in g->running */
-	bool queued;
-	bool reject;  /* the queue was full */
-	bool started; /* a child was spawned and not yet reaped */
-	bool nph;
-	bool redirecting;
-	int redirects;
-	int killing; /* 0, 1 SIGTERM sent, 2 SIGKILL sent */
-
-	/* What runs: copies, so they outlive the route. */
-	struct buf filename, dir, interp, script_name, path_info;
-	bool has_path_info;
-	struct buf rtarget, rquery; /* internal redirect target, query */
-
-	struct cgi_spawn_child ch;
-	struct cgi_spawn_exit ex;
-	bool reaped;
-
-	/* Request body. */
-	bool spooling;
-	struct buf spool;
-	int spool_fd;
-	uint64_t spooled;
-	struct buf in; /* pending for stdin */
-	size_t in_off;
-	bool in_watch, body_end;
-
-	/* Script output. */
-	struct buf out;
-	bool out_eof, out_paused, head_done, head_sent;
-	bool in_process, again; /* out_process is running; run it again */
-	struct cgi_resp resp;
-	struct str names[BOUND_CGI_RESP_FIELDS], values[BOUND_CGI_RESP_FIELDS];
-	struct buf fields;
-
-	/* stderr. */
-	struct buf err;
-	size_t err_logged;
-	bool err_eof;
-
-	/* Serving a static file after an internal redirect. */
-	int file_fd;
-
-	struct loop_timer t_head, t_idle, t_total, t_kill, t_queue;
-	uint64_t queued_ms;
-};
-
-static void job_finish(struct cgi_job *j);
-static void job_fail(struct cgi_job *j, int status, const char *why);
-static void out_process(struct cgi_job *j);
 
 /* ---- shared state ---- */
 
@@ -150,757 +64,7 @@ cgi_free(struct cgi *g)
 	free(g);
 }
 
-/* ---- job lifetime ---- */
-
-static struct cgi_job *
-job_new(struct cgi *g, struct conn *c)
-{
-	struct cgi_job *j;
-
-	if ((j = calloc(1, sizeof(*j))) == NULL)
-		return NULL;
-	j->g = g;
-	j->c = c;
-	j->lp = conn_loop(c);
-	j->id = atomic_fetch_add(&g->ids, 1) + 1;
-	j->spool_fd = j->file_fd = -1;
-	j->ch.pidfd = j->ch.in_fd = j->ch.out_fd = j->ch.err_fd = -1;
-	buf_init(&j->out, CGI_READ_CHUNK + BOUND_CGI_RESP_HEAD);
-	buf_init(&j->in, CGI_IN_HIGH + CONN_BODY_CHUNK);
-	buf_init(&j->err, CGI_STDERR_LINE);
-	return j;
-}
-
-static void
-slot_release(struct cgi_job *j)
-{
-	if (j->has_slot) {
-		atomic_fetch_sub(&j->g->running, 1);
-		j->has_slot = false;
-	}
-	if (j->queued) {
-		atomic_fetch_sub(&j->g->waiting, 1);
-		j->queued = false;
-	}
-}
-
-static void
-unwatch_close(struct cgi_job *j, int *fd)
-{
-	if (*fd >= 0) {
-		(void)loop_unwatch(j->lp, *fd);
-		(void)close(*fd);
-		*fd = -1;
-	}
-}
-
-/* Closes the pipes (not the pidfd: the child is still to be reaped). */
-static void
-close_pipes(struct cgi_job *j)
-{
-	unwatch_close(j, &j->ch.in_fd);
-	unwatch_close(j, &j->ch.out_fd);
-	unwatch_close(j, &j->ch.err_fd);
-	j->in_watch = false;
-}
-
-static void
-job_free(struct cgi_job *j)
-{
-	close_pipes(j);
-	unwatch_close(j, &j->ch.pidfd);
-	loop_timer_stop(j->lp, &j->t_head);
-	loop_timer_stop(j->lp, &j->t_idle);
-	loop_timer_stop(j->lp, &j->t_total);
-	loop_timer_stop(j->lp, &j->t_kill);
-	loop_timer_stop(j->lp, &j->t_queue);
-	slot_release(j);
-	if (j->spool_fd >= 0)
-		(void)close(j->spool_fd);
-	if (j->file_fd >= 0)
-		(void)close(j->file_fd);
-	buf_fini(&j->filename);
-	buf_fini(&j->dir);
-	buf_fini(&j->interp);
-	buf_fini(&j->script_name);
-	buf_fini(&j->path_info);
-	buf_fini(&j->rtarget);
-	buf_fini(&j->rquery);
-	buf_fini(&j->spool);
-	buf_fini(&j->in);
-	buf_fini(&j->out);
-	buf_fini(&j->fields);
-	buf_fini(&j->err);
-	free(j);
-}
-
-/* Frees j once nobody needs it: no conn, no child, no pending kill. */
-static void
-job_unref(struct cgi_job *j)
-{
-	if (--j->depth > 0 || j->c != NULL)
-		return;
-	if (j->started && !j->reaped)
-		return; /* the pidfd callback comes back */
-	if (j->killing == 1)
-		return; /* the grace timer comes back to send SIGKILL */
-	job_free(j);
-}
-
-static void
-job_ref(struct cgi_job *j)
-{
-	j->depth++;
-}
-
-/* ---- ending the child ---- */
-
-static void
-on_kill_timer(struct loop *lp, void *arg)
-{
-	struct cgi_job *j = arg;
-
-	(void)lp;
-	job_ref(j);
-	/* After the grace, even the group's stragglers (P-04). */
-	(void)cgi_spawn_kill(&j->ch, SIGKILL);
-	j->killing = 2;
-	job_unref(j);
-}
-
-/* S-3.4-b, P-06: SIGTERM to the group, SIGKILL after the grace. */
-static void
-job_kill(struct cgi_job *j)
-{
-	close_pipes(j);
-	if (!j->started || j->killing != 0)
-		return;
-	if (cgi_spawn_kill(&j->ch, SIGTERM) == -1 && errno == ESRCH) {
-		j->killing = 2;
-		return;
-	}
-	j->killing = 1;
-	if (loop_timer_start(j->lp, &j->t_kill, CGI_KILL_GRACE_MS,
-	        on_kill_timer, j) == -1) {
-		(void)cgi_spawn_kill(&j->ch, SIGKILL);
-		j->killing = 2;
-	}
-}
-
-static void
-log_extra(struct cgi_job *j)
-{
-	char s[160];
-	int st = j->ex.status, n;
-
-	if (j->c == NULL || !j->reaped)
-		return;
-	if (WIFSIGNALED(st))
-		n = snprintf(s, sizeof(s),
-		    "cgi_signal=%d cpu_ms=%llu rss_kb=%llu", WTERMSIG(st),
-		    (unsigned long long)j->ex.cpu_ms,
-		    (unsigned long long)j->ex.maxrss_kb);
-	else
-		n = snprintf(s, sizeof(s),
-		    "cgi_exit=%d cpu_ms=%llu rss_kb=%llu", WEXITSTATUS(st),
-		    (unsigned long long)j->ex.cpu_ms,
-		    (unsigned long long)j->ex.maxrss_kb);
-	if (n > 0 && (size_t)n < sizeof(s))
-		conn_set_log_extra(j->c, (struct str){ s, (size_t)n });
-}
-
-/* Lets go of the connection after an error status or an abort. */
-static void
-job_fail(struct cgi_job *j, int status, const char *why)
-{
-	struct conn *c = j->c;
-
-	if (why != NULL)
-		log_error("cgi %lu %s pid %d: %s", j->id, j->filename.data,
-		    (int)j->ch.pgid > 0 ? (int)j->ch.pgid : (int)j->ch.pid,
-		    why);
-	job_kill(j);
-	if (c == NULL)
-		return;
-	log_extra(j);
-	j->c = NULL;
-	if (j->head_sent)
-		conn_response_abort(c);
-	else
-		conn_response_error(c, status);
-}
-
-/* ---- timers ---- */
-
-static void
-on_timeout(struct loop *lp, void *arg)
-{
-	struct cgi_job *j = arg;
-
-	(void)lp;
-	job_ref(j);
-	/* P-06: 504 if no header was sent; otherwise the client sees a cut. */
-	job_fail(j, 504,
-	    j->head_sent ? "script idle or over its time"
-	                 : "script sent no header in time");
-	job_unref(j);
-}
-
-static int
-arm(struct cgi_job *j, struct loop_timer *t, uint64_t ms)
-{
-	return loop_timer_start(j->lp, t, ms, on_timeout, j);
-}
-
-/* ---- stderr: lines to the error log (P-09) ---- */
-
-static void
-err_line(struct cgi_job *j, const char *p, size_t n)
-{
-	if (j->err_logged >= CGI_STDERR_MAX)
-		return;
-	j->err_logged += n;
-	log_error("cgi %lu %s pid %d stderr: %.*s", j->id, j->filename.data,
-	    (int)(j->ch.pid > 0 ? j->ch.pid : j->ch.pgid), (int)n, p);
-	if (j->err_logged >= CGI_STDERR_MAX)
-		log_error("cgi %lu: further stderr not logged", j->id);
-}
-
-static void
-on_err(struct loop *lp, int fd, unsigned ev, void *arg)
-{
-	struct cgi_job *j = arg;
-	char tmp[4096], *nl;
-	size_t off, room;
-	ssize_t r;
-
-	(void)lp;
-	(void)ev;
-	r = read(fd, tmp, sizeof(tmp));
-	if (r == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	job_ref(j);
-	if (r <= 0) {
-		if (j->err.len > 0)
-			err_line(j, j->err.data, j->err.len);
-		buf_reset(&j->err);
-		unwatch_close(j, &j->ch.err_fd);
-		j->err_eof = true;
-		job_unref(j);
-		return;
-	}
-	for (off = 0; off < (size_t)r;) {
-		nl = memchr(tmp + off, '\n', (size_t)r - off);
-		room = (nl ? (size_t)(nl - tmp) : (size_t)r) - off;
-		if (j->err.len + room > CGI_STDERR_LINE)
-			room = CGI_STDERR_LINE - j->err.len;
-		(void)buf_append(&j->err, tmp + off, room);
-		off += room;
-		if (nl != NULL && off == (size_t)(nl - tmp))
-			off++;
-		else if (j->err.len < CGI_STDERR_LINE)
-			break;
-		err_line(j, j->err.data, j->err.len);
-		buf_reset(&j->err);
-	}
-	job_unref(j);
-}
-
-/* ---- request body to stdin (S-4.2, S-4.2-i) ---- */
-
-static void
-in_flush(struct cgi_job *j)
-{
-	ssize_t r;
-
-	while (j->ch.in_fd >= 0 && j->in_off < j->in.len) {
-		r = write(j->ch.in_fd, j->in.data + j->in_off,
-		    j->in.len - j->in_off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1 && errno == EAGAIN)
-			break;
-		if (r == -1) {
-			/* EPIPE: the script will not read more; drop the rest.
-			 */
-			unwatch_close(j, &j->ch.in_fd);
-			j->in_watch = false;
-			break;
-		}
-		j->in_off += (size_t)r;
-	}
-	if (j->in_off == j->in.len) {
-		buf_reset(&j->in);
-		j->in_off = 0;
-	}
-	if (j->ch.in_fd >= 0 && j->in.len == 0 && j->body_end) {
-		unwatch_close(j, &j->ch.in_fd); /* EOF for the script */
-		j->in_watch = false;
-	}
-	if (j->ch.in_fd >= 0 && (j->in.len > 0) != j->in_watch) {
-		j->in_watch = j->in.len > 0;
-		if (loop_modify(j->lp, j->ch.in_fd,
-		        j->in_watch ? LOOP_WRITE : 0) == -1)
-			job_fail(j, 500, "loop_modify");
-	}
-	if (j->c != NULL && j->in.len < CGI_IN_HIGH)
-		conn_body_resume(j->c);
-}
-
-static void
-on_in(struct loop *lp, int fd, unsigned ev, void *arg)
-{
-	struct cgi_job *j = arg;
-
-	(void)lp;
-	(void)fd;
-	(void)ev;
-	job_ref(j);
-	in_flush(j);
-	job_unref(j);
-}
-
-/* ---- spawning ---- */
-
-static void
-fill_env_req(struct cgi_job *j, struct cgi_env_req *rq, char *local,
-    size_t locallen)
-{
-	const struct http_head *h = conn_head(j->c);
-	const struct config *cf = j->g->srv->cf;
-	unsigned lport = 0;
-
-	memset(rq, 0, sizeof(*rq));
-	rq->method = j->redirects > 0 ? STR_LIT("GET") : h->method;
-	rq->request_uri = h->uri;
-	rq->script_name =
-	    (struct str){ j->script_name.data ? j->script_name.data : "",
-		    j->script_name.len };
-	if (j->has_path_info)
-		rq->path_info =
-		    (struct str){ j->path_info.data, j->path_info.len };
-	rq->query = j->redirects > 0
-	    ? (struct str){ buf_cstr(&j->rquery), j->rquery.len }
-	    : h->query;
-	rq->minor = h->minor;
-	rq->fields = h->fields;
-	rq->nfields = h->nfields;
-	rq->no_content_type = j->redirects > 0;
-	if (j->redirects == 0 && h->framing != HTTP_FRAMING_NONE) {
-		rq->has_body = true;
-		rq->content_length = h->framing == HTTP_FRAMING_LENGTH
-		    ? h->content_length
-		    : j->spooled;
-	}
-	if (conn_local(j->c, local, locallen, &lport) == -1)
-		local[0] = '\0';
-	rq->host = h->host;
-	rq->default_name = str_from(local);
-	rq->remote_addr = str_from(conn_peer(j->c));
-	rq->remote_port = conn_peer_port(j->c);
-	rq->local_addr = str_from(local);
-	rq->local_port = lport;
-	rq->docroot = str_from(cf->docroot);
-	rq->script_filename = (struct str){ j->filename.data, j->filename.len };
-	if (j->redirects > 0) {
-		rq->redirect_url = h->target;
-		rq->redirect_query = h->query;
-	}
-}
-
-/* P-10: what an exec error means for the client. */
-static int
-exec_status(int err)
-{
-	switch (err) {
-	case EACCES:
-	case EPERM:
-		return 403;
-	case EAGAIN:
-	case ENOMEM:
-		return 503;
-	default:
-		return 500;
-	}
-}
-
-static int
-job_spawn(struct cgi_job *j)
-{
-	char local[64], *argv[3];
-	struct cgi_env_req rq;
-	struct cgi_env env;
-	struct cgi_spawn_req sr;
-	int rc, n = 0, stdin_fd = -1;
-
-	fill_env_req(j, &rq, local, sizeof(local));
-	if ((rc = cgi_env_build(&rq, &j->g->envo, &env)) != 0) {
-		log_error("cgi %lu %s: environment refused (%d)", j->id,
-		    j->filename.data, rc);
-		return rc;
-	}
-	if (j->interp.len > 0)
-		argv[n++] = j->interp.data;
-	argv[n++] = j->filename.data;
-	argv[n] = NULL;
-	if (!rq.has_body)
-		stdin_fd = j->g->devnull; /* P-12 */
-	else if (j->spool_fd >= 0)
-		stdin_fd = j->spool_fd;
-	sr = (struct cgi_spawn_req){ .path = argv[0],
-		.argv = argv,
-		.envp = env.envp,
-		.dir = j->dir.data,
-		.stdin_fd = stdin_fd };
-	rc = cgi_spawn_start(&sr, &j->ch);
-	cgi_env_fini(&env);
-	if (rc == -1) {
-		rc = errno;
-		log_error("cgi %lu %s: cannot execute %s: %s", j->id,
-		    j->filename.data, argv[0], strerror(rc));
-		return exec_status(rc);
-	}
-	j->started = true;
-	j->reaped = false;
-	if (j->spool_fd >= 0) {
-		(void)close(j->spool_fd);
-		j->spool_fd = -1;
-	}
-	return 0;
-}
-
-static void job_reaped(struct cgi_job *j);
-
-static void
-on_pidfd(struct loop *lp, int fd, unsigned ev, void *arg)
-{
-	struct cgi_job *j = arg;
-
-	(void)lp;
-	(void)fd;
-	(void)ev;
-	job_ref(j);
-	(void)loop_unwatch(j->lp, j->ch.pidfd);
-	if (cgi_spawn_reap(&j->ch, &j->ex) == 1) {
-		j->reaped = true;
-		slot_release(j);
-		job_reaped(j);
-	}
-	job_unref(j);
-}
-
-static void
-on_out(struct loop *lp, int fd, unsigned ev, void *arg)
-{
-	struct cgi_job *j = arg;
-	ssize_t r;
-
-	(void)lp;
-	(void)ev;
-	job_ref(j);
-	if (buf_reserve(&j->out, CGI_READ_CHUNK) == -1) {
-		/* Full: the client is slow; wait for on_writable. */
-		(void)loop_modify(j->lp, fd, 0);
-		j->out_paused = true;
-		job_unref(j);
-		return;
-	}
-	r = read(fd, j->out.data + j->out.len, CGI_READ_CHUNK);
-	if (r == -1 && (errno == EAGAIN || errno == EINTR)) {
-		job_unref(j);
-		return;
-	}
-	if (r <= 0) {
-		unwatch_close(j, &j->ch.out_fd);
-		j->out_eof = true;
-	} else {
-		j->out.len += (size_t)r;
-		j->out.data[j->out.len] = '\0';
-		if (j->c != NULL && !j->redirecting)
-			(void)arm(j, &j->t_idle,
-			    j->g->srv->cf->cgi_idle_timeout_ms);
-	}
-	out_process(j);
-	job_unref(j);
-}
-
-/* Watches the new child's fds and starts its clocks. */
-static int
-job_watch(struct cgi_job *j)
-{
-	const struct config *cf = j->g->srv->cf;
-
-	if (loop_watch(j->lp, j->ch.pidfd, LOOP_READ, on_pidfd, j) == -1 ||
-	    loop_watch(j->lp, j->ch.out_fd, LOOP_READ, on_out, j) == -1 ||
-	    loop_watch(j->lp, j->ch.err_fd, LOOP_READ, on_err, j) == -1 ||
-	    (j->ch.in_fd >= 0 &&
-	        loop_watch(j->lp, j->ch.in_fd, 0, on_in, j) == -1))
-		return -1;
-	if (arm(j, &j->t_head, cf->cgi_timeout_ms) == -1 ||
-	    arm(j, &j->t_idle, cf->cgi_idle_timeout_ms) == -1 ||
-	    arm(j, &j->t_total, cf->cgi_timeout_ms * CGI_TOTAL_FACTOR) == -1)
-		return -1;
-	return 0;
-}
-
-/* Spawns and watches; on failure answers the client. 0 or -1. */
-static int
-job_run(struct cgi_job *j)
-{
-	int st;
-
-	if ((st = job_spawn(j)) != 0) {
-		job_fail(j, st, NULL);
-		return -1;
-	}
-	if (job_watch(j) == -1) {
-		job_fail(j, 500, "cannot watch the script");
-		return -1;
-	}
-	if (j->in.len > 0 || j->body_end)
-		in_flush(j);
-	return 0;
-}
-
-/* ---- the response ---- */
-
-/* The script's fields as "Name: value\r\n" lines for conn (S-6.3.4-a). */
-static int
-build_fields(struct cgi_job *j)
-{
-	const struct cgi_resp *r = &j->resp;
-	struct buf *b = &j->fields;
-	size_t i;
-
-	buf_reset(b);
-	for (i = 0; i < r->nfields; i++) {
-		if (buf_append(b, r->names[i].p, r->names[i].len) == -1 ||
-		    buf_append(b, ": ", 2) == -1 ||
-		    buf_append(b, r->values[i].p, r->values[i].len) == -1 ||
-		    buf_append(b, "\r\n", 2) == -1)
-			return -1;
-	}
-	if (r->content_type.p != NULL &&
-	    response_field(b, "Content-Type", r->content_type) == -1)
-		return -1;
-	if (r->location.p != NULL &&
-	    response_field(b, "Location", r->location) == -1)
-		return -1;
-	return 0;
-}
-
-static void
-send_head(struct cgi_job *j)
-{
-	const struct cgi_resp *r = &j->resp;
-	enum conn_framing fr = CONN_FRAME_CHUNKED;
-	uint64_t len = 0;
-
-	if (r->no_body || (r->untyped && j->out.len == 0)) {
-		fr = CONN_FRAME_LENGTH; /* conn leaves it off for 204/304 */
-	} else if (r->has_length) {
-		fr = CONN_FRAME_LENGTH; /* conn enforces it (H-9110-8.6-b) */
-		len = r->content_length;
-	}
-	if (conn_response_head(j->c, r->status,
-	        (struct str){ buf_cstr(&j->fields), j->fields.len }, fr,
-	        len) == -1) {
-		job_fail(j, 500, "cannot queue the response head");
-		return;
-	}
-	j->head_sent = true;
-}
-
-/* NPH (S-5.2-a): the script's bytes go out as they are. */
-static void
-send_nph_head(struct cgi_job *j)
-{
-	if (conn_response_raw(j->c) == -1) {
-		job_fail(j, 500, "cannot start a raw response");
-		return;
-	}
-	j->head_sent = true;
-}
-
-/* Parses the header block; returns true once the head is settled. */
-static bool
-parse_head(struct cgi_job *j)
-{
-	enum cgi_resp_parse rc;
-	size_t used = 0;
-
-	if (j->nph) {
-		j->head_done = true;
-		send_nph_head(j);
-		return j->c != NULL;
-	}
-	rc = cgi_resp_parse(&j->resp, j->out.data, j->out.len, &used);
-	if (rc == CGI_RESP_MORE && !j->out_eof)
-		return false;
-	if (rc != CGI_RESP_DONE) {
-		/* S-3.1-b, S-6.2-b, S-6.3-*: a well-formed 502 instead. */
-		job_fail(j, 502,
-		    rc == CGI_RESP_MORE
-		        ? "script ended without a complete header block"
-		        : j->resp.error);
-		return false;
-	}
-	loop_timer_stop(j->lp, &j->t_head);
-	if (build_fields(j) == -1) {
-		job_fail(j, 500, "out of memory");
-		return false;
-	}
-	j->head_done = true;
-	if (j->resp.kind == CGI_RESP_LOCAL_REDIRECT) {
-		/* S-6.2.2-a: taken once the script is done; drain until then.
-		 */
-		j->redirecting = true;
-		buf_reset(&j->rtarget);
-		if (buf_append(&j->rtarget, j->resp.location.p,
-		        j->resp.location.len) == -1) {
-			job_fail(j, 500, "out of memory");
-			return false;
-		}
-	}
-	buf_consume(&j->out, used);
-	return true;
-}
-
-/* Moves script output to the client; pauses stdout when conn is full. */
-static void
-out_step(struct cgi_job *j)
-{
-	ssize_t n;
-
-	if (j->c == NULL) {
-		buf_reset(&j->out); /* aborted: drain until the kill lands */
-		return;
-	}
-	if (!j->head_done && !parse_head(j))
-		return;
-	if (j->redirecting || (j->resp.no_body && !j->nph)) {
-		buf_reset(&j->out); /* S-6.4-a: read to EOF, drop */
-	} else if (!j->nph && j->resp.untyped && j->out.len > 0) {
-		/* S-6.3.1-a: never guess a type (CVE-2020-24553). */
-		job_fail(j, 502, "script body without Content-Type");
-		return;
-	}
-	if (!j->redirecting && !j->head_sent) {
-		if (!j->nph && j->resp.untyped && !j->out_eof)
-			return; /* a body byte would make it a 502 */
-		send_head(j);
-		if (j->c == NULL)
-			return;
-	}
-	while (j->c != NULL && j->out.len > 0) {
-		n = conn_write(j->c, j->out.data, j->out.len);
-		if (n < 0) {
-			job_fail(j, 500, NULL);
-			return;
-		}
-		buf_consume(&j->out, (size_t)n);
-		if ((size_t)n == 0)
-			break;
-	}
-	if (j->ch.out_fd >= 0 && j->out.len > 0 && !j->out_paused) {
-		(void)loop_modify(j->lp, j->ch.out_fd, 0);
-		j->out_paused = true;
-	}
-	if (j->out_eof && j->out.len == 0)
-		job_finish(j);
-}
-
-static void
-out_process(struct cgi_job *j)
-{
-	/*
-	 * conn_write may run conn's machine, which may call on_writable,
-	 * which comes back here: the inner call only asks for another pass.
-	 */
-	if (j->in_process) {
-		j->again = true;
-		return;
-	}
-	j->in_process = true;
-	do {
-		j->again = false;
-		out_step(j);
-	} while (j->again);
-	j->in_process = false;
-}
-
-static void redirect(struct cgi_job *j);
-
-/* The response is complete once stdout hit EOF and the child is reaped. */
-static void
-job_finish(struct cgi_job *j)
-{
-	struct conn *c = j->c;
-
-	if (c == NULL || !j->out_eof || j->out.len > 0)
-		return;
-	if (!j->reaped) {
-		/* P-05: wait for the exit (bounded by the idle timer). */
-		return;
-	}
-	if (j->redirecting) {
-		redirect(j);
-		return;
-	}
-	loop_timer_stop(j->lp, &j->t_idle);
-	loop_timer_stop(j->lp, &j->t_total);
-	log_extra(j);
-	j->c = NULL;
-	/*
-	 * S-5.2-c: close after NPH. H-9112-9.6-a: a script killed mid-body
-	 * must not look complete, so no final chunk then.
-	 */
-	if (j->nph || WIFSIGNALED(j->ex.status))
-		conn_response_abort(c);
-	else
-		conn_response_end(c);
-}
-
-static void
-job_reaped(struct cgi_job *j)
-{
-	int st = j->ex.status;
-
-	if (WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 0))
-		log_error("cgi %lu %s pid %d: %s %d", j->id, j->filename.data,
-		    (int)j->ch.pgid,
-		    WIFSIGNALED(st) ? "killed by signal" : "exit status",
-		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-	if (j->c != NULL && j->out_eof && j->out.len == 0 && !j->head_done)
-		return; /* parse_head already answered */
-	job_finish(j);
-}
-
 /* ---- internal redirects (S-6.2.2) ---- */
-
-/* Resets the per-script state so j can run the redirect target. */
-static void
-job_reset_child(struct cgi_job *j)
-{
-	close_pipes(j);
-	unwatch_close(j, &j->ch.pidfd);
-	loop_timer_stop(j->lp, &j->t_head);
-	loop_timer_stop(j->lp, &j->t_idle);
-	loop_timer_stop(j->lp, &j->t_total);
-	memset(&j->ch, 0, sizeof(j->ch));
-	j->ch.pidfd = j->ch.in_fd = j->ch.out_fd = j->ch.err_fd = -1;
-	j->started = j->reaped = false;
-	j->out_eof = j->out_paused = j->head_done = j->redirecting = false;
-	j->err_eof = false;
-	j->body_end = true; /* S-6.2.2-b: GET, the body is not replayed */
-	buf_reset(&j->out);
-	buf_reset(&j->in);
-	buf_reset(&j->err);
-	memset(&j->resp, 0, sizeof(j->resp));
-	j->resp.names = j->names;
-	j->resp.values = j->values;
-	j->resp.maxfields = BOUND_CGI_RESP_FIELDS;
-}
 
 static int job_take_route(struct cgi_job *j, const struct route *rt);
 
@@ -926,7 +90,7 @@ file_pump(struct cgi_job *j)
 		}
 		n = conn_write(j->c, tmp, (size_t)r);
 		if (n < 0) {
-			job_fail(j, 500, NULL);
+			cgi_job_fail(j, 500, NULL);
 			return;
 		}
 		j->spooled += (uint64_t)n;
@@ -943,7 +107,7 @@ serve_file(struct cgi_job *j, struct route *rt)
 	const char *type;
 
 	if (!S_ISREG(rt->st.st_mode)) {
-		job_fail(j, 403, NULL);
+		cgi_job_fail(j, 403, NULL);
 		return;
 	}
 	type = mime_for_path(&srv->mime,
@@ -954,7 +118,7 @@ serve_file(struct cgi_job *j, struct route *rt)
 	    conn_response_head(j->c, 200, (struct str){ f.data, f.len },
 	        CONN_FRAME_LENGTH, (uint64_t)rt->st.st_size) == -1) {
 		buf_fini(&f);
-		job_fail(j, 500, "out of memory");
+		cgi_job_fail(j, 500, "out of memory");
 		return;
 	}
 	buf_fini(&f);
@@ -964,8 +128,8 @@ serve_file(struct cgi_job *j, struct route *rt)
 	file_pump(j);
 }
 
-static void
-redirect(struct cgi_job *j)
+void
+cgi_internal_redirect(struct cgi_job *j)
 {
 	const char *q;
 	struct http_head h2;
@@ -973,7 +137,7 @@ redirect(struct cgi_job *j)
 	size_t plen;
 
 	if (++j->redirects > BOUND_CGI_REDIRECTS) {
-		job_fail(j, 500, "too many internal redirects (S-6.2.2-b)");
+		cgi_job_fail(j, 500, "too many internal redirects (S-6.2.2-b)");
 		return;
 	}
 	q = memchr(j->rtarget.data, '?', j->rtarget.len);
@@ -981,7 +145,7 @@ redirect(struct cgi_job *j)
 	buf_reset(&j->rquery);
 	if (q != NULL &&
 	    buf_append(&j->rquery, q + 1, j->rtarget.len - plen - 1) == -1) {
-		job_fail(j, 500, "out of memory");
+		cgi_job_fail(j, 500, "out of memory");
 		return;
 	}
 	/* S-6.2.2-c: the new path goes through normalisation and routing. */
@@ -990,20 +154,20 @@ redirect(struct cgi_job *j)
 	h2.target = (struct str){ j->rtarget.data, plen };
 	route_init(&rt);
 	route_resolve(&rt, j->g->srv, &h2);
-	job_reset_child(j);
+	cgi_job_reset(j);
 	if (rt.kind == ROUTE_ERROR) {
-		job_fail(j, rt.status, NULL);
+		cgi_job_fail(j, rt.status, NULL);
 	} else if (rt.kind == ROUTE_STATIC) {
 		serve_file(j, &rt);
 	} else if (job_take_route(j, &rt) != 0) {
-		job_fail(j, 403, NULL);
+		cgi_job_fail(j, 403, NULL);
 	} else if (atomic_fetch_add(&j->g->running, 1) >=
 	    j->g->srv->cf->max_cgi) {
 		atomic_fetch_sub(&j->g->running, 1);
-		job_fail(j, 503, NULL);
+		cgi_job_fail(j, 503, NULL);
 	} else {
 		j->has_slot = true;
-		(void)job_run(j);
+		(void)cgi_job_run(j);
 	}
 	route_fini(&rt);
 }
@@ -1100,7 +264,7 @@ spool_done(struct cgi_job *j)
 	j->spooling = false;
 	if (j->spool_fd >= 0) {
 		if (lseek(j->spool_fd, 0, SEEK_SET) == -1) {
-			job_fail(j, 500, "spool file");
+			cgi_job_fail(j, 500, "spool file");
 			return;
 		}
 	} else {
@@ -1111,7 +275,7 @@ spool_done(struct cgi_job *j)
 		buf_init(&j->spool, 0);
 	}
 	j->body_end = true;
-	(void)job_run(j);
+	(void)cgi_job_run(j);
 }
 
 static void
@@ -1121,21 +285,22 @@ h_on_body(struct conn *c, void *arg, const char *p, size_t n, bool end)
 	int st;
 
 	(void)c;
-	job_ref(j);
+	cgi_job_ref(j);
 	if (j->spooling) {
 		if (n > 0 && (st = spool(j, p, n)) != 0)
-			job_fail(j, st, st == 413 ? NULL : "cannot spool body");
+			cgi_job_fail(j, st,
+			    st == 413 ? NULL : "cannot spool body");
 		else if (end && !j->queued)
 			spool_done(j);
 		else if (end)
 			j->body_end = true;
-		job_unref(j);
+		cgi_job_unref(j);
 		return;
 	}
 	if (n > 0 && (j->ch.in_fd >= 0 || !j->started) &&
 	    buf_append(&j->in, p, n) == -1) {
-		job_fail(j, 500, "body buffer");
-		job_unref(j);
+		cgi_job_fail(j, 500, "body buffer");
+		cgi_job_unref(j);
 		return;
 	}
 	if (end)
@@ -1143,8 +308,8 @@ h_on_body(struct conn *c, void *arg, const char *p, size_t n, bool end)
 	if (j->c != NULL && j->in.len >= CGI_IN_HIGH)
 		conn_body_pause(j->c);
 	if (j->started)
-		in_flush(j);
-	job_unref(j);
+		cgi_job_in_flush(j);
+	cgi_job_unref(j);
 }
 
 static void
@@ -1153,7 +318,7 @@ h_on_writable(struct conn *c, void *arg)
 	struct cgi_job *j = arg;
 
 	(void)c;
-	job_ref(j);
+	cgi_job_ref(j);
 	if (j->file_fd >= 0) {
 		file_pump(j);
 	} else {
@@ -1161,9 +326,9 @@ h_on_writable(struct conn *c, void *arg)
 			(void)loop_modify(j->lp, j->ch.out_fd, LOOP_READ);
 			j->out_paused = false;
 		}
-		out_process(j);
+		cgi_job_out(j);
 	}
-	job_unref(j);
+	cgi_job_unref(j);
 }
 
 static void
@@ -1172,10 +337,10 @@ h_on_abort(struct conn *c, void *arg)
 	struct cgi_job *j = arg;
 
 	(void)c;
-	job_ref(j);
+	cgi_job_ref(j);
 	j->c = NULL; /* P-13, S-3.4-b: the client is gone */
-	job_kill(j);
-	job_unref(j);
+	cgi_job_kill(j);
+	cgi_job_unref(j);
 }
 
 /* ---- --max-cgi (P-08) ---- */
@@ -1198,7 +363,7 @@ busy(struct cgi_job *j)
 	                           "scripts running, retry later\n";
 	struct conn *c = j->c;
 
-	slot_release(j);
+	cgi_job_slot_release(j);
 	j->c = NULL;
 	if (conn_response_head(c, 503,
 	        STR_LIT("Retry-After: 1\r\nContent-Type: text/plain\r\n"),
@@ -1214,9 +379,9 @@ on_queue(struct loop *lp, void *arg)
 {
 	struct cgi_job *j = arg;
 
-	job_ref(j);
+	cgi_job_ref(j);
 	if (j->c == NULL) {
-		job_unref(j);
+		cgi_job_unref(j);
 		return;
 	}
 	if (j->reject) {
@@ -1227,7 +392,7 @@ on_queue(struct loop *lp, void *arg)
 		if (j->c != NULL)
 			conn_body_resume(j->c);
 		if (!j->spooling)
-			(void)job_run(j);
+			(void)cgi_job_run(j);
 		else if (j->body_end)
 			spool_done(j);
 	} else if (loop_now_ms(lp) - j->queued_ms > CGI_QUEUE_MAX_MS ||
@@ -1235,7 +400,7 @@ on_queue(struct loop *lp, void *arg)
 	        -1) {
 		busy(j);
 	}
-	job_unref(j);
+	cgi_job_unref(j);
 }
 
 static int
@@ -1283,7 +448,7 @@ h_start(struct conn *c, const struct route *rt, void *h_arg, void **argp)
 	if (h->framing == HTTP_FRAMING_LENGTH &&
 	    h->content_length > g->srv->cf->max_body)
 		return 413; /* V-13-a: before spawning */
-	if ((j = job_new(g, c)) == NULL)
+	if ((j = cgi_job_new(g, c)) == NULL)
 		return 503;
 	j->resp.names = j->names;
 	j->resp.values = j->values;
@@ -1299,9 +464,9 @@ h_start(struct conn *c, const struct route *rt, void *h_arg, void **argp)
 		}
 		conn_body_pause(c);
 	} else if (!j->spooling) {
-		if ((st = job_spawn(j)) != 0)
+		if ((st = cgi_job_spawn(j)) != 0)
 			goto fail;
-		if (job_watch(j) == -1) {
+		if (cgi_job_watch(j) == -1) {
 			kill_now(j);
 			st = 500;
 			goto fail;
@@ -1311,7 +476,7 @@ h_start(struct conn *c, const struct route *rt, void *h_arg, void **argp)
 	return 0;
 fail:
 	j->c = NULL;
-	job_free(j);
+	cgi_job_free(j);
 	return st;
 }
 
