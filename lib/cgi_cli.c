@@ -504,34 +504,37 @@ out:
 static const char record_magic[] = "CGI-RECORD 1\n";
 
 int
-cgi_cli_load(struct cgi_cli *c, const char *path)
+cgi_cli_parse_record(struct cgi_cli *c, const char *data, size_t len)
 {
-	struct buf f;
-	char *p, *end, *nl, *eq;
+	const char *p = data, *end = data + len, *nl, *eq;
+	struct buf line;
 	size_t vlen;
 	int rc = -1;
 
-	buf_init(&f, CGI_CLI_FILE_MAX);
-	if (read_file(path, &f) == -1)
-		goto out;
+	buf_init(&line, 0);
 	errno = EINVAL;
-	if (f.len < sizeof(record_magic) - 1 ||
-	    memcmp(f.data, record_magic, sizeof(record_magic) - 1) != 0)
+	if (len < sizeof(record_magic) - 1 ||
+	    memcmp(data, record_magic, sizeof(record_magic) - 1) != 0)
 		goto out;
-	p = f.data + sizeof(record_magic) - 1;
-	end = f.data + f.len;
+	p += sizeof(record_magic) - 1;
 	while (p < end && *p != '\n') {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			goto out; /* cut short */
+		buf_reset(&line);
+		if (buf_append(&line, p, (size_t)(nl - p)) == -1)
 			goto out;
-		*nl = '\0';
-		if ((eq = strchr(p, '=')) == NULL || eq == p)
+		eq = memchr(line.data, '=', line.len);
+		if (eq == NULL || eq == line.data ||
+		    memchr(line.data, '\0', line.len) != NULL)
 			goto out;
-		*eq = '\0';
-		vlen = pct_decode_inplace(eq + 1, strlen(eq + 1), PCT_STRICT);
+		line.data[eq - line.data] = '\0';
+		vlen = pct_decode_inplace(line.data + (eq - line.data) + 1,
+		    line.len - (size_t)(eq - line.data) - 1, PCT_STRICT);
+		/* A NUL cannot live in an environment variable. */
 		if (vlen == (size_t)-1 || memchr(eq + 1, '\0', vlen) != NULL)
 			goto out;
-		eq[1 + vlen] = '\0';
-		if (cgi_cli_setenv(c, p, eq + 1) == -1)
+		line.data[(eq - line.data) + 1 + vlen] = '\0';
+		if (cgi_cli_setenv(c, line.data, eq + 1) == -1)
 			goto out;
 		p = nl + 1;
 	}
@@ -542,6 +545,22 @@ cgi_cli_load(struct cgi_cli *c, const char *path)
 	c->off = 0;
 	rc = buf_append(&c->body, p, (size_t)(end - p));
 out:
+	if (rc == -1 && errno == 0)
+		errno = EINVAL;
+	buf_fini(&line);
+	return rc;
+}
+
+int
+cgi_cli_load(struct cgi_cli *c, const char *path)
+{
+	struct buf f;
+	int rc = -1;
+
+	buf_init(&f, CGI_CLI_FILE_MAX);
+	if (read_file(path, &f) == 0)
+		rc = cgi_cli_parse_record(c, f.data != NULL ? f.data : "",
+		    f.len);
 	buf_fini(&f);
 	return rc;
 }

@@ -50,6 +50,10 @@ const char *cgi_cli_getenv(const struct cgi_cli *c, const char *name);
 int cgi_cli_parse(struct cgi_cli *c, int argc, char **argv, char *err,
     size_t errlen);
 
+/* Loads a recording from data[0..len) (borrowed): the variables and the
+ * body into c. 0, or -1 with errno (EINVAL: not a well-formed recording). */
+int cgi_cli_parse_record(struct cgi_cli *c, const char *data, size_t len);
+
 /* Loads a recording written by cgi_cli_record. 0, or -1 with errno
  * (EINVAL: not a recording). */
 int cgi_cli_load(struct cgi_cli *c, const char *path);

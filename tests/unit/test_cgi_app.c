@@ -224,6 +224,66 @@ test_record(void)
 	(void)rmdir(dir);
 }
 
+static const struct {
+	const char *name;
+	const char *in;
+	size_t len; /* 0: strlen */
+	int rc;
+	const char *var; /* NAME=VALUE expected when rc == 0 */
+	const char *body;
+} record_rows[] = {
+	{ "minimal", "CGI-RECORD 1\n\n", 0, 0, NULL, "" },
+	{ "one variable and a body", "CGI-RECORD 1\nA=b%0Ac\n\nxyz", 0, 0,
+	    "A=b\nc", "xyz" },
+	{ "body keeps its newlines", "CGI-RECORD 1\n\n\nx\n", 0, 0, NULL,
+	    "\nx\n" },
+	{ "value with =", "CGI-RECORD 1\nQ=a=b\n\n", 0, 0, "Q=a=b", "" },
+	{ "empty input", "", 0, -1, NULL, NULL },
+	{ "wrong magic", "CGI-RECORD 2\n\n", 0, -1, NULL, NULL },
+	{ "no blank line", "CGI-RECORD 1\nA=b\n", 0, -1, NULL, NULL },
+	{ "line cut short", "CGI-RECORD 1\nA=b", 0, -1, NULL, NULL },
+	{ "line without =", "CGI-RECORD 1\nAB\n\n", 0, -1, NULL, NULL },
+	{ "empty name", "CGI-RECORD 1\n=b\n\n", 0, -1, NULL, NULL },
+	{ "bad escape", "CGI-RECORD 1\nA=%zz\n\n", 0, -1, NULL, NULL },
+	{ "escaped NUL refused", "CGI-RECORD 1\nA=x%00y\n\n", 0, -1, NULL,
+	    NULL },
+	{ "raw NUL in a line refused", "CGI-RECORD 1\nA=x\0y\n\n", 20, -1, NULL,
+	    NULL },
+};
+
+static void
+test_record_parse(void)
+{
+	struct cgi_cli *c;
+	char name[64], *in;
+	const char *eq;
+	size_t i, len;
+	int rc;
+
+	for (i = 0; i < sizeof(record_rows) / sizeof(record_rows[0]); i++) {
+		if ((c = cgi_cli_new()) == NULL)
+			exit(2);
+		len = record_rows[i].len != 0 ? record_rows[i].len
+		                              : strlen(record_rows[i].in);
+		in = harness_exact(record_rows[i].in, len);
+		rc = cgi_cli_parse_record(c, in, len);
+		CHECK_INT(record_rows[i].name, rc, record_rows[i].rc);
+		if (rc == 0 && record_rows[i].var != NULL) {
+			eq = strchr(record_rows[i].var, '=');
+			(void)snprintf(name, sizeof(name), "%.*s",
+			    (int)(eq - record_rows[i].var), record_rows[i].var);
+			CHECK_STR(record_rows[i].name, cgi_cli_getenv(c, name),
+			    eq + 1);
+		}
+		if (rc == 0)
+			CHECK_MEM(record_rows[i].name, c->body.data,
+			    c->body.len, record_rows[i].body,
+			    strlen(record_rows[i].body));
+		free(in);
+		cgi_cli_free(c);
+	}
+}
+
 /* Runs fn with stdout (and stdin when in_fd >= 0) redirected; the output
  * lands in out. */
 static void
@@ -419,6 +479,7 @@ main(void)
 	test_cli_parse();
 	test_cli_multipart();
 	test_record();
+	test_record_parse();
 	test_app();
 	test_cgi_mode();
 	return harness_done();
