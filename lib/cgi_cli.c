@@ -323,74 +323,95 @@ is_opt(const char *a, const char *sh, const char *lng)
 	    (strncmp(a, lng, n) == 0 && (a[n] == '\0' || a[n] == '='));
 }
 
+/* The options of a terminal run, curl's letters where curl has them. */
+enum cli_opt {
+	CLI_METHOD,
+	CLI_DATA,
+	CLI_FORM,
+	CLI_HEADER,
+	CLI_COOKIE,
+	CLI_PATH_INFO,
+	CLI_REPLAY
+};
+
+static const struct {
+	const char *sh, *lng;
+} cli_opts[] = {
+	[CLI_METHOD] = { "-X", "--request" },
+	[CLI_DATA] = { "-d", "--data" },
+	[CLI_FORM] = { "-F", "--form" },
+	[CLI_HEADER] = { "-H", "--header" },
+	[CLI_COOKIE] = { "-C", "--cookie" },
+	[CLI_PATH_INFO] = { "-P", "--path-info" },
+	[CLI_REPLAY] = { "-R", "--replay" },
+};
+
+/* -d: data joined with '&', "@file" read from file ("@-": stdin). */
+static int
+add_data(struct cli_req *q, const char *v, char *err, size_t errlen)
+{
+	struct buf file;
+	int rc;
+
+	q->has_data = true;
+	if (q->data.len > 0 && buf_putc(&q->data, '&') == -1)
+		return -1;
+	if (v[0] != '@')
+		return buf_puts(&q->data, v);
+	buf_init(&file, CGI_CLI_FILE_MAX);
+	if ((rc = read_file(v + 1, &file)) == -1)
+		(void)snprintf(err, errlen, "-d: %s: %s", v + 1,
+		    strerror(errno));
+	else
+		rc = buf_append(&q->data, file.data, file.len);
+	buf_fini(&file);
+	return rc;
+}
+
 /* Sorts one argument into q; "-H" goes straight to the table. */
 static int
 parse_one(struct cgi_cli *c, struct cli_req *q, int argc, char **argv, int *i,
     char *err, size_t errlen)
 {
 	const char *a = argv[*i], *v;
-	struct buf file;
-	int rc;
+	size_t k;
 
 	if (a[0] != '-')
 		return add_pair(&q->query, a);
-	if (is_opt(a, "-X", "--request")) {
-		if ((q->method = opt_arg(argc, argv, i, "-X", "--request")) ==
-		    NULL)
-			goto need;
+	for (k = 0; k < sizeof(cli_opts) / sizeof(cli_opts[0]); k++)
+		if (is_opt(a, cli_opts[k].sh, cli_opts[k].lng))
+			break;
+	if (k == sizeof(cli_opts) / sizeof(cli_opts[0])) {
+		(void)snprintf(err, errlen, "unknown option %s", a);
+		return -1;
+	}
+	if ((v = opt_arg(argc, argv, i, cli_opts[k].sh, cli_opts[k].lng)) ==
+	    NULL) {
+		(void)snprintf(err, errlen, "option %s needs a value", a);
+		return -1;
+	}
+	switch ((enum cli_opt)k) {
+	case CLI_METHOD:
+		q->method = v;
 		return 0;
-	}
-	if (is_opt(a, "-d", "--data")) {
-		if ((v = opt_arg(argc, argv, i, "-d", "--data")) == NULL)
-			goto need;
-		q->has_data = true;
-		if (q->data.len > 0 && buf_putc(&q->data, '&') == -1)
-			return -1;
-		if (v[0] != '@')
-			return buf_puts(&q->data, v);
-		buf_init(&file, CGI_CLI_FILE_MAX);
-		if ((rc = read_file(v + 1, &file)) == -1)
-			(void)snprintf(err, errlen, "-d: %s: %s", v + 1,
-			    strerror(errno));
-		else
-			rc = buf_append(&q->data, file.data, file.len);
-		buf_fini(&file);
-		return rc;
-	}
-	if (is_opt(a, "-F", "--form")) {
-		if ((v = opt_arg(argc, argv, i, "-F", "--form")) == NULL)
-			goto need;
+	case CLI_DATA:
+		return add_data(q, v, err, errlen);
+	case CLI_FORM:
 		q->forms[q->nforms++] = v;
 		return 0;
-	}
-	if (is_opt(a, "-H", "--header")) {
-		if ((v = opt_arg(argc, argv, i, "-H", "--header")) == NULL)
-			goto need;
+	case CLI_HEADER:
 		return add_header(c, v, err, errlen);
-	}
-	if (is_opt(a, "-C", "--cookie")) {
-		if ((v = opt_arg(argc, argv, i, "-C", "--cookie")) == NULL)
-			goto need;
+	case CLI_COOKIE:
 		if (q->cookie.len > 0 && buf_puts(&q->cookie, "; ") == -1)
 			return -1;
 		return buf_puts(&q->cookie, v);
-	}
-	if (is_opt(a, "-P", "--path-info")) {
-		if ((q->path_info = opt_arg(argc, argv, i, "-P",
-		         "--path-info")) == NULL)
-			goto need;
+	case CLI_PATH_INFO:
+		q->path_info = v;
+		return 0;
+	case CLI_REPLAY:
+		q->replay = v;
 		return 0;
 	}
-	if (is_opt(a, "-R", "--replay")) {
-		if ((q->replay = opt_arg(argc, argv, i, "-R", "--replay")) ==
-		    NULL)
-			goto need;
-		return 0;
-	}
-	(void)snprintf(err, errlen, "unknown option %s", a);
-	return -1;
-need:
-	(void)snprintf(err, errlen, "option %s needs a value", a);
 	return -1;
 }
 
