@@ -205,8 +205,10 @@ wait_idle(struct fcgi_app *app, int fd, bool want_listen)
 	}
 	(void)sigemptyset(&term);
 	(void)sigaddset(&term, SIGTERM);
-	if (pthread_sigmask(SIG_BLOCK, &term, &old) != 0)
+	if ((rc = pthread_sigmask(SIG_BLOCK, &term, &old)) != 0) {
+		errno = rc; /* it returns the error instead of setting errno */
 		return -1;
+	}
 	for (;;) {
 		if (fcgi_app_got_term) {
 			rc = -1;
