@@ -603,16 +603,23 @@ config_finish(struct config *cf, char *errbuf, size_t errlen)
 	for (size_t i = 0; i < cf->ncgi_dirs; i++) {
 		struct config_cgi_dir *d = &cf->cgi_dirs[i];
 
-		if (d->dir[0] == '/')
-			continue;
-		buf_init(&p, PATH_MAX);
-		if (buf_printf(&p, "%s/%s", cf->docroot, d->dir) == -1) {
-			buf_fini(&p);
-			return fail(errbuf, errlen, "--cgi-dir: %s",
-			    strerror(errno));
+		if (d->dir[0] != '/') {
+			buf_init(&p, PATH_MAX);
+			if (buf_printf(&p, "%s/%s", cf->docroot, d->dir) ==
+			    -1) {
+				buf_fini(&p);
+				return fail(errbuf, errlen, "--cgi-dir: %s",
+				    strerror(errno));
+			}
+			free(d->dir);
+			d->dir = p.data;
 		}
-		free(d->dir);
-		d->dir = p.data;
+		/* Canonical, so route.c can tell a CGI folder inside the
+		 * docroot by its name (a missing folder stays as given). */
+		if ((abs = realpath(d->dir, NULL)) != NULL) {
+			free(d->dir);
+			d->dir = abs;
+		}
 	}
 	if (!cf->cgi_dirs_given) {
 		buf_init(&p, PATH_MAX);
