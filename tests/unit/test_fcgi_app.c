@@ -127,6 +127,12 @@ static const struct {
 	        { K_ABORT, 1, 0, 0, NULL, 0 }, BEGIN(1, 0), PARAMS(1, ""),
 	        STDIN(1, "ok"), STDIN(1, "") },
 	    "E1(0,0) O1[X=-:ok] O1[] E1(0,0) ", 1 },
+	{ "management record between stdin records answered at once",
+	    { BEGIN(1, 0), PARAMS(1, ""), STDIN(1, "a"),
+	        { K_REC, 0, FCGI_RECORD_GET_VALUES, 0,
+	            B("\x0d\0FCGI_MAX_REQS") },
+	        STDIN(1, "b"), STDIN(1, "") },
+	    "V[FCGI_MAX_REQS=1] O1[X=-:ab] O1[] E1(0,0) ", 1 },
 	{ "records for unknown request ids ignored",
 	    { STDIN(7, "zz"), BEGIN(1, 0), { K_ABORT, 5, 0, 0, NULL, 0 },
 	        PARAMS(1, ""), STDIN(9, "no"), STDIN(1, "yes"),
@@ -656,6 +662,78 @@ test_large_stdout(void)
 	free(body);
 }
 
+/*
+ * The web server goes away before the answer: writes fail with EPIPE (and
+ * no SIGPIPE: this process keeps SIGPIPE's default action, which would
+ * kill it), finish reports the loss, and the next accept sees the end.
+ */
+static void
+test_peer_gone_before_answer(void)
+{
+	static const char in[] = "\1\1\0\1\0\10\0\0\0\1\1\0\0\0\0\0"
+	                         "\1\4\0\1\0\0\0\0\1\5\0\1\0\0\0\0";
+	static char big[100000];
+	struct fcgi_app *app;
+	struct fcgi_req *rq;
+	ssize_t n = 0;
+	int sv[2], i;
+
+	if (signal(SIGPIPE, SIG_DFL) == SIG_ERR ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
+	    write(sv[0], in, sizeof(in) - 1) != (ssize_t)(sizeof(in) - 1))
+		exit(2);
+	(void)close(sv[0]);
+	if ((app = fcgi_app_new_conn(sv[1])) == NULL ||
+	    (rq = fcgi_app_accept(app)) == NULL)
+		exit(2);
+	for (i = 0; i < 10 && n != -1; i++)
+		n = fcgi_req_write(rq, big, sizeof(big));
+	CHECK_INT("peer gone: a write fails", n, -1);
+	CHECK_INT("peer gone: with EPIPE", errno, EPIPE);
+	CHECK_INT("peer gone: aborted", fcgi_req_aborted(rq), 1);
+	CHECK_INT("peer gone: stderr fails too", fcgi_req_write_err(rq, "x", 1),
+	    -1);
+	CHECK_INT("peer gone: finish reports the loss", fcgi_req_finish(rq, 0),
+	    -1);
+	CHECK("peer gone: accept ends",
+	    fcgi_app_accept(app) == NULL && errno == ENOTCONN);
+	fcgi_app_free(app);
+}
+
+/* STDERR output longer than one record is split, then ended. */
+static void
+test_large_stderr(void)
+{
+	static const char in[] = "\1\1\0\1\0\10\0\0\0\1\0\0\0\0\0\0"
+	                         "\1\4\0\1\0\0\0\0\1\5\0\1\0\0\0\0";
+	static char msg[70000];
+	struct fcgi_record r;
+	struct fcgi_req *rq;
+	struct run ru;
+	size_t off, used, lens[4], n = 0;
+
+	memset(msg, 'e', sizeof(msg));
+	run_start(&ru, in, sizeof(in) - 1);
+	if ((rq = fcgi_app_accept(ru.app)) == NULL)
+		exit(2);
+	CHECK_INT("large stderr: write",
+	    fcgi_req_write_err(rq, msg, sizeof(msg)), sizeof(msg));
+	CHECK_INT("large stderr: finish", fcgi_req_finish(rq, 0), 0);
+	run_end(&ru);
+	for (off = 0; off < ru.pe.out.len && n < 4; off += used) {
+		if (fcgi_record_parse(&r, ru.pe.out.data + off,
+		        ru.pe.out.len - off, &used) != FCGI_RECORD_DONE)
+			break;
+		if (r.type == FCGI_RECORD_STDERR)
+			lens[n++] = r.content_len;
+	}
+	CHECK_INT("large stderr: three records", n, 3);
+	CHECK("large stderr: 65535, the rest, then empty",
+	    n == 3 && lens[0] == 65535 && lens[1] == sizeof(msg) - 65535 &&
+	        lens[2] == 0);
+	buf_fini(&ru.pe.out);
+}
+
 /* Parameters in arrival order, duplicates, a 4-byte name length. */
 static void
 test_params_api(void)
@@ -1020,6 +1098,8 @@ main(void)
 	test_large_stdin();
 	test_large_stdout();
 	test_params_api();
+	test_peer_gone_before_answer();
+	test_large_stderr();
 	test_param_bounds();
 	test_listen();
 	test_fd0();
