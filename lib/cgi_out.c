@@ -600,8 +600,10 @@ valid_redirect(const char *url)
 		if (*u <= 0x20 || *u >= 0x7f || *u == '\\' || *u == '"' ||
 		    *u == '<' || *u == '>')
 			return false;
+	/* "//host" is another site; RFC 3875 6.2.2's local path and query
+	 * have no fragment, and a server may refuse one. */
 	if (url[0] == '/')
-		return url[1] != '/'; /* "//host" is another site */
+		return url[1] != '/' && strchr(url, '#') == NULL;
 	if (strncasecmp(url, "http://", 7) == 0)
 		rest = url + 7;
 	else if (strncasecmp(url, "https://", 8) == 0)

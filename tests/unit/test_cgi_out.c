@@ -313,6 +313,10 @@ static const struct {
 	{ "CRLF in url", "/a\r\nSet-Cookie: x=1", 0, CGI_EINVAL, NULL },
 	{ "space in url", "/a b", 0, CGI_EINVAL, NULL },
 	{ "quote in url", "/a\"><script>", 0, CGI_EINVAL, NULL },
+	{ "L-3875-6.2.2 fragment in a local path", "/x#top", 0, CGI_EINVAL,
+	    NULL },
+	{ "fragment in an absolute URL", "https://example.org/x#top", 0, CGI_OK,
+	    "Status: 303 See Other\r\n" },
 	{ "code 200 refused", "/x", 200, CGI_EINVAL, NULL },
 	{ "code 304 refused", "/x", 304, CGI_EINVAL, NULL },
 };
