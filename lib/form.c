@@ -383,6 +383,11 @@ struct body {
 	bool counted; /* the current upload counts against max_files */
 	struct buf value;
 	enum form_err err;
+	/* L-MP-21: a multipart/mixed part, parsed one level deep */
+	bool nested;
+	struct multipart inner;
+	char *inner_hdr;
+	struct str outer; /* the mixed part's name (arena copy) */
 };
 
 static int
@@ -518,13 +523,11 @@ part_end(struct body *bd)
 	return 0;
 }
 
+/* The events of a part's content, for outer and inner parts alike. */
 static int
-part_fn(void *arg, enum multipart_event ev, struct str a, struct str b,
+part_event(struct body *bd, enum multipart_event ev, struct str a,
     const struct multipart_part *part)
 {
-	struct body *bd = arg;
-
-	(void)b;
 	switch (ev) {
 	case MULTIPART_EV_PART_BEGIN:
 		return part_begin(bd, part);
@@ -546,12 +549,10 @@ part_fn(void *arg, enum multipart_event ev, struct str a, struct str b,
 }
 
 static enum form_err
-mp_error(struct body *bd)
+mp_form_err(struct form *f, enum multipart_err err)
 {
-	bd->f->mp_err = (int)bd->mp.err;
-	switch (bd->mp.err) {
-	case MULTIPART_ESTOPPED:
-		return bd->err;
+	f->mp_err = (int)err;
+	switch (err) {
 	case MULTIPART_EHEADER_SIZE:
 		return FORM_EPART_HEADERS;
 	case MULTIPART_EPREAMBLE:
@@ -559,6 +560,83 @@ mp_error(struct body *bd)
 	default:
 		return FORM_EMALFORMED;
 	}
+}
+
+static enum form_err
+mp_error(struct body *bd)
+{
+	if (bd->mp.err == MULTIPART_ESTOPPED)
+		return bd->err; /* a limit, or the inner parser's error */
+	return mp_form_err(bd->f, bd->mp.err);
+}
+
+/* A part inside a multipart/mixed part: it takes the outer name. */
+static int
+inner_fn(void *arg, enum multipart_event ev, struct str a, struct str b,
+    const struct multipart_part *part)
+{
+	struct body *bd = arg;
+	struct multipart_part named;
+
+	(void)b;
+	if (ev != MULTIPART_EV_PART_BEGIN)
+		return part_event(bd, ev, a, part);
+	named = *part;
+	named.name = bd->outer;
+	return part_event(bd, ev, a, &named);
+}
+
+static int
+inner_fail(struct body *bd)
+{
+	if (bd->inner.err != MULTIPART_ESTOPPED)
+		bd->err = mp_form_err(bd->f, bd->inner.err);
+	return 1;
+}
+
+/* A multipart/mixed part starts (RFC 2388 4.5, L-MP-21). */
+static int
+nested_begin(struct body *bd, const struct multipart_part *part)
+{
+	struct form *f = bd->f;
+
+	if (part->name.len > f->lim.max_name)
+		return body_fail(bd, FORM_ENAME_SIZE);
+	bd->outer.p = mem_dup(f, part->name.p, part->name.len);
+	bd->outer.len = part->name.len;
+	if (bd->outer.p == NULL)
+		return body_fail(bd, FORM_ENOMEM);
+	if (bd->inner_hdr == NULL &&
+	    (bd->inner_hdr = malloc(f->lim.max_part_headers + 1)) == NULL)
+		return body_fail(bd, FORM_ENOMEM);
+	if (multipart_init(&bd->inner, part->nested, bd->inner_hdr,
+	        f->lim.max_part_headers, FORM_MAX_PREAMBLE, inner_fn, bd) == -1)
+		return body_fail(bd, FORM_EMALFORMED);
+	multipart_set_inner(&bd->inner);
+	bd->nested = true;
+	return 0;
+}
+
+static int
+part_fn(void *arg, enum multipart_event ev, struct str a, struct str b,
+    const struct multipart_part *part)
+{
+	struct body *bd = arg;
+
+	(void)b;
+	if (ev == MULTIPART_EV_PART_BEGIN && part->nested.len > 0)
+		return nested_begin(bd, part);
+	if (!bd->nested)
+		return part_event(bd, ev, a, part);
+	if (ev == MULTIPART_EV_DATA &&
+	    multipart_feed(&bd->inner, a.p, a.len) == MULTIPART_ERROR)
+		return inner_fail(bd);
+	if (ev == MULTIPART_EV_PART_END) {
+		bd->nested = false;
+		if (multipart_finish(&bd->inner) == MULTIPART_ERROR)
+			return inner_fail(bd);
+	}
+	return 0;
 }
 
 enum body_kind {
@@ -725,6 +803,7 @@ form_read_body(struct form *f, form_read_fn *rd, void *ctx,
 	buf_fini(&bd.uc.value);
 	buf_fini(&bd.value);
 	free(bd.hdr);
+	free(bd.inner_hdr);
 	errno = saved;
 	return err == FORM_OK ? FORM_OK : set_err(f, err);
 }

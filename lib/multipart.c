@@ -127,16 +127,15 @@ params_of(struct str v)
 	return r;
 }
 
-int
-multipart_boundary(struct str ct, struct str *boundary)
+/* The boundary parameter of a multipart media type (L-MP-01, L-MP-02). */
+static int
+boundary_param(struct str ct, struct str *boundary)
 {
 	struct str rest, name, value, found = { NULL, 0 };
 	bool escaped, have = false;
 	size_t i;
 	int rc;
 
-	if (!multipart_is_type(ct))
-		return -1;
 	rest = params_of(ct);
 	while ((rc = next_param(&rest, &name, &value, &escaped)) == 1) {
 		if (!str_caseeq(name, STR_LIT("boundary")))
@@ -154,6 +153,20 @@ multipart_boundary(struct str ct, struct str *boundary)
 			return -1;
 	*boundary = found;
 	return 0;
+}
+
+int
+multipart_boundary(struct str ct, struct str *boundary)
+{
+	if (!multipart_is_type(ct))
+		return -1;
+	return boundary_param(ct, boundary);
+}
+
+void
+multipart_set_inner(struct multipart *mp)
+{
+	mp->inner = true;
 }
 
 int
@@ -379,7 +392,10 @@ disposition(struct multipart *mp, struct str v, struct hblock *hb)
 	if (hb->have_disp)
 		return MULTIPART_EDUPPARAM;
 	hb->have_disp = true;
-	if (!str_caseeq(type, STR_LIT("form-data")))
+	if (!str_caseeq(type, STR_LIT("form-data")) &&
+	    (!mp->inner ||
+	        (!str_caseeq(type, STR_LIT("file")) &&
+	            !str_caseeq(type, STR_LIT("attachment")))))
 		return MULTIPART_ENODISP;
 	while ((rc = next_param(&rest, &name, &value, &escaped)) == 1) {
 		if (escaped)
@@ -401,7 +417,7 @@ disposition(struct multipart *mp, struct str v, struct hblock *hb)
 }
 
 static enum multipart_err
-content_type(struct str v, struct hblock *hb)
+content_type(const struct multipart *mp, struct str v, struct hblock *hb)
 {
 	struct str rest = params_of(v), name, value;
 	bool escaped;
@@ -411,8 +427,15 @@ content_type(struct str v, struct hblock *hb)
 		return MULTIPART_EHEADER;
 	hb->have_type = true;
 	hb->part.content_type = v;
-	if (str_caseprefix(media_type(v), "multipart/"))
-		return MULTIPART_ENESTED; /* L-MP-21: refused, see notes */
+	if (str_caseprefix(media_type(v), "multipart/")) {
+		/* L-MP-21: RFC 2388's multipart/mixed for several files,
+		 * one level deep; anything else is refused. */
+		if (mp->inner ||
+		    !str_caseeq(media_type(v), STR_LIT("multipart/mixed")) ||
+		    boundary_param(v, &hb->part.nested) == -1)
+			return MULTIPART_ENESTED;
+		return MULTIPART_EOK;
+	}
 	while ((rc = next_param(&rest, &name, &value, &escaped)) == 1)
 		if (str_caseeq(name, STR_LIT("charset")))
 			hb->part.charset = value;
@@ -450,7 +473,7 @@ header_line(struct multipart *mp, struct str line, struct hblock *hb)
 	if (str_caseeq(name, STR_LIT("Content-Disposition")))
 		return disposition(mp, value, hb);
 	if (str_caseeq(name, STR_LIT("Content-Type")))
-		return content_type(value, hb);
+		return content_type(mp, value, hb);
 	if (str_caseeq(name, STR_LIT("Content-Transfer-Encoding"))) {
 		/* RFC 7578 4.7: deprecated; identity encodings only. */
 		if (str_caseeq(value, STR_LIT("binary")) ||
@@ -473,7 +496,7 @@ header_block(struct multipart *mp)
 
 	memset(&hb, 0, sizeof(hb));
 	hb.part.name = hb.part.filename = none;
-	hb.part.content_type = hb.part.charset = none;
+	hb.part.content_type = hb.part.charset = hb.part.nested = none;
 	while (p < end) {
 		lf = memchr(p, '\n', (size_t)(end - p));
 		line.p = p;
@@ -485,7 +508,9 @@ header_block(struct multipart *mp)
 			return -1;
 		}
 	}
-	if (!hb.have_name) { /* RFC 7578 4.2 (L-MP-09) */
+	/* RFC 7578 4.2 (L-MP-09); the parts inside a multipart/mixed part
+	 * take the outer part's name (RFC 2388 4.5). */
+	if (mp->inner ? !hb.have_disp : !hb.have_name) {
 		(void)fail(mp, MULTIPART_ENODISP);
 		return -1;
 	}

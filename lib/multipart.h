@@ -15,7 +15,10 @@
  * "--B" followed by anything else is content (L-MP-04); folded headers,
  * a missing Content-Disposition: form-data with a name, duplicate
  * name/filename parameters, Content-Transfer-Encoding other than 7bit,
- * 8bit or binary, and nested multipart are errors; filename* is ignored.
+ * 8bit or binary are errors; filename* is ignored. A multipart/mixed part
+ * is reported with its boundary (part->nested) for the caller to parse
+ * one level deep (multipart_set_inner); other or deeper nesting is an
+ * error.
  */
 #ifndef LIB_MULTIPART_H
 #define LIB_MULTIPART_H
@@ -50,6 +53,7 @@ struct multipart_part {
 	bool has_filename;   /* filename present (maybe "": no file chosen) */
 	struct str content_type; /* trimmed value, "" if absent (text/plain) */
 	struct str charset;      /* charset parameter of it, "" if none */
+	struct str nested;       /* multipart/mixed: its boundary, else "" */
 };
 
 enum multipart_event {
@@ -87,7 +91,7 @@ enum multipart_err {
 	MULTIPART_EDUPPARAM,    /* name or filename given twice (L-MP-11) */
 	MULTIPART_EENCODING, /* Content-Transfer-Encoding not 7bit/8bit/binary
 	                      */
-	MULTIPART_ENESTED,   /* a nested multipart part (L-MP-21) */
+	MULTIPART_ENESTED,   /* nested multipart other than one mixed level */
 	MULTIPART_EPREAMBLE, /* preamble or epilogue larger than max_preamble */
 	MULTIPART_ELF        /* a delimiter line ended by a bare LF */
 };
@@ -108,7 +112,8 @@ struct multipart {
 	uint64_t nskipped; /* preamble + epilogue bytes so far */
 	uint64_t max_preamble;
 	uint64_t nparts;
-	bool virt; /* carry starts with the CRLF assumed before the body */
+	bool virt;  /* carry starts with the CRLF assumed before the body */
+	bool inner; /* parsing inside a multipart/mixed part */
 };
 
 /*
@@ -121,6 +126,14 @@ struct multipart {
  */
 int multipart_init(struct multipart *mp, struct str boundary, char *hdr,
     size_t hdrcap, uint64_t max_preamble, multipart_fn *fn, void *arg);
+
+/*
+ * Makes mp (just initialised) parse the content of a multipart/mixed part
+ * of a form (RFC 2388 4.5, L-MP-21): its parts need a Content-Disposition
+ * of form-data, file or attachment, but no name (they take the outer
+ * part's), and a further multipart part is MULTIPART_ENESTED.
+ */
+void multipart_set_inner(struct multipart *mp);
 
 /* Parses the next n bytes (p borrowed; n may be 0). */
 enum multipart_rc multipart_feed(struct multipart *mp, const char *p, size_t n);

@@ -65,13 +65,16 @@ def python_multipart(content_type, body):
     msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + content_type + b"\r\n\r\n" + body)
     fields = []
+    enc = lambda s: s.encode("utf-8", "surrogateescape")
     for part in msg.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename()
-        enc = lambda s: s.encode("utf-8", "surrogateescape")
-        fields.append(("body", enc(name),
-                       None if filename is None else enc(filename),
-                       part.get_payload(decode=True)))
+        # RFC 2388 4.5 (L-MP-21): the files of a multipart/mixed part
+        # take the outer part's name.
+        for sub in part.iter_parts() if part.is_multipart() else [part]:
+            filename = sub.get_filename()
+            fields.append(("body", enc(name),
+                           None if filename is None else enc(filename),
+                           sub.get_payload(decode=True)))
     return fields
 
 
@@ -180,6 +183,26 @@ class MultipartDiff(unittest.TestCase):
                 b"name=x\r\n\r\n1\r\n--a b\r\nContent-Disposition: "
                 b"form-data; name=y\r\n\r\n2\r\n--a b--\r\nepilogue\r\n")
         self.check(ct, body)
+
+    def test_mixed_part(self):
+        """L-MP-21: two files sent in one multipart/mixed part (RFC 2388)
+        come out as two uploads under the outer name, as the email
+        package sees them."""
+        ct = b"multipart/form-data; boundary=AaB03x"
+        body = (b"--AaB03x\r\nContent-Disposition: form-data; "
+                b"name=\"submit-name\"\r\n\r\nLarry\r\n"
+                b"--AaB03x\r\nContent-Disposition: form-data; "
+                b"name=\"files\"\r\nContent-Type: multipart/mixed; "
+                b"boundary=BbC04y\r\n\r\n"
+                b"--BbC04y\r\nContent-Disposition: file; "
+                b"filename=\"file1.txt\"\r\nContent-Type: text/plain\r\n"
+                b"\r\n... contents of file1.txt ...\r\n"
+                b"--BbC04y\r\nContent-Disposition: file; "
+                b"filename=\"file2.gif\"\r\nContent-Type: image/gif\r\n"
+                b"\r\n...contents of file2.gif...\r\n"
+                b"--BbC04y--\r\n--AaB03x--\r\n")
+        self.check(ct, body)
+        self.assertEqual(len(python_multipart(ct, body)), 3)
 
     def random_name(self, rnd):
         return b"".join(rnd.choice(self.NAME_PIECES)

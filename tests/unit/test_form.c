@@ -23,6 +23,14 @@
 #define MPT  "multipart/form-data; boundary=XB"
 #define CD   "Content-Disposition: form-data; name="
 #define UT   "application/x-www-form-urlencoded"
+/* RFC 2388 4.5: a field, then two files under one name in a mixed part. */
+#define MIXED                                                                  \
+	"--XB\r\n" CD "a\r\n\r\n1\r\n--XB\r\n" CD "files\r\n"                  \
+	"Content-Type: multipart/mixed; boundary=YY\r\n\r\n--YY\r\n"           \
+	"Content-Disposition: file; filename=\"x.txt\"\r\n"                    \
+	"Content-Type: text/plain\r\n\r\nxx\r\n--YY\r\n"                       \
+	"Content-Disposition: file; filename=\"y.png\"\r\n\r\nyyy\r\n"         \
+	"--YY--\r\n\r\n"
 
 /* Serves a body from memory, chunk bytes at a time, and counts calls. */
 struct reader {
@@ -157,6 +165,15 @@ static const struct {
 	    FORM_EMALFORMED, 0, 400 },
 	{ "L-MP-07 LF-only multipart", L_NONE, 0, K_BODY, MPT,
 	    S("--XB\n" CD "a\n\n1\n--XB--\n"), FORM_EMALFORMED, 0, 400 },
+	{ "L-MP-21 two files in one mixed part", L_NONE, 0, K_BODY, MPT,
+	    S(MIXED "--XB--"), FORM_OK, 3, 0 },
+	{ "L-MP-21 mixed files count against max_files", L_FILES, 1, K_BODY,
+	    MPT, S(MIXED "--XB--"), FORM_EFILES, 0, 413 },
+	{ "L-MP-21 mixed part truncated", L_NONE, 0, K_BODY, MPT,
+	    S("--XB\r\n" CD "files\r\nContent-Type: multipart/mixed; "
+	      "boundary=YY\r\n\r\n--YY\r\nContent-Disposition: file; "
+	      "filename=a\r\n\r\nx\r\n--XB--"),
+	    FORM_EMALFORMED, 0, 400 },
 	{ "L-MP-01 no boundary", L_NONE, 0, K_BODY, "multipart/form-data",
 	    S("--XB--"), FORM_EBOUNDARY, 0, 400 },
 	{ "L-3875-4.1.3 no content type kept raw", L_NONE, 0, K_BODY, NULL,
@@ -540,6 +557,38 @@ test_hostile(void)
 	buf_fini(&big);
 }
 
+/* L-MP-21: each file of a mixed part is an upload under the outer name. */
+static void
+test_mixed(void)
+{
+	static const char body[] = MIXED "--XB--";
+	struct form *f = form_new(NULL);
+	struct reader rd = { S(body), 0, 5, 0, 0 };
+	const struct form_field *x, *y;
+
+	if (f == NULL)
+		exit(2);
+	CHECK_INT("L-MP-21 mixed",
+	    form_read_body(f, mem_read, &rd, MPT, decimal(sizeof(body) - 1), 0),
+	    FORM_OK);
+	CHECK_INT("L-MP-21 count", form_count(f, FORM_BODY, "files"), 2);
+	x = form_get(f, FORM_BODY, "files", 0);
+	y = form_get(f, FORM_BODY, "files", 1);
+	CHECK("L-MP-21 both uploads",
+	    x != NULL && x->file != NULL && y != NULL && y->file != NULL);
+	if (x != NULL && x->file != NULL && y != NULL && y->file != NULL) {
+		CHECK_STR("L-MP-21 first name", x->file->filename, "x.txt");
+		CHECK_STR("L-MP-21 first type", x->file->content_type,
+		    "text/plain");
+		CHECK_MEM("L-MP-21 first content", x->value, x->value_len, "xx",
+		    2);
+		CHECK_STR("L-MP-21 second name", y->file->filename, "y.png");
+		CHECK_MEM("L-MP-21 second content", y->value, y->value_len,
+		    "yyy", 3);
+	}
+	form_free(f);
+}
+
 /*
  * L-MP-27: malformed and hostile bodies produce no output at all (the
  * library never prints): stdout and stderr go to a file that must stay
@@ -627,6 +676,7 @@ main(void)
 	test_uploads();
 	test_hostile();
 	test_sanitize();
+	test_mixed();
 	test_silent();
 	return harness_done();
 }

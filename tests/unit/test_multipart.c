@@ -228,10 +228,22 @@ static const struct {
 	{ "L-MP-20 folded header",
 	    S("--XB\r\n" CD "a\r\n continued\r\n\r\nv" END), 256,
 	    MULTIPART_ERROR, MULTIPART_EHEADER, S("") },
-	{ "L-MP-21 nested multipart refused",
+	{ "L-MP-21 mixed part reported with its boundary",
 	    S("--XB\r\n" CD "files\r\n"
 	      "Content-Type: multipart/mixed; boundary=YY\r\n\r\n--YY\r\n"
 	      "Content-Disposition: file; filename=a\r\n\r\nx\r\n--YY--" END),
+	    256, MULTIPART_DONE, 0,
+	    S("{Content-Disposition:form-data; name=files}{Content-Type:"
+	      "multipart/mixed; boundary=YY}[files|-|multipart/mixed; boundary="
+	      "YY||nested=YY]--YY\r\nContent-Disposition: file; filename=a\r\n"
+	      "\r\nx\r\n--YY--<E><D>") },
+	{ "L-MP-21 other nested type refused",
+	    S("--XB\r\n" CD "files\r\nContent-Type: multipart/alternative; "
+	      "boundary=YY\r\n\r\n--YY--" END),
+	    256, MULTIPART_ERROR, MULTIPART_ENESTED, S("") },
+	{ "L-MP-21 mixed without boundary refused",
+	    S("--XB\r\n" CD "files\r\nContent-Type: multipart/mixed\r\n\r\n"
+	      "--YY--" END),
 	    256, MULTIPART_ERROR, MULTIPART_ENESTED, S("") },
 	{ "L-MP-22 several files one name",
 	    S("--XB\r\n" CD "f; filename=a\r\n\r\n1\r\n--XB\r\n" CD
@@ -300,6 +312,9 @@ sink_fn(void *arg, enum multipart_event ev, struct str a, struct str b,
 		    put(o, part->content_type.p, part->content_type.len) ||
 		    put(o, "|", 1) ||
 		    put(o, part->charset.p, part->charset.len) ||
+		    (part->nested.len > 0 &&
+		        (put(o, "|nested=", 8) ||
+		            put(o, part->nested.p, part->nested.len))) ||
 		    put(o, "]", 1);
 	case MULTIPART_EV_DATA:
 		if (a.len == 0)
@@ -602,10 +617,71 @@ test_stop(void)
 	CHECK("is_type other", !multipart_is_type(STR_LIT("multipart/mixed")));
 }
 
+static const struct {
+	const char *name;
+	const char *in;
+	size_t inlen;
+	enum multipart_err err;
+	const char *out;
+	size_t outlen;
+} inner_cases[] = {
+	{ "L-MP-21 inner parts need no name",
+	    S("--XB\r\nContent-Disposition: file; filename=a.txt\r\n\r\n1\r\n"
+	      "--XB\r\nContent-Disposition: attachment; filename=b\r\n\r\n2"
+	      "\r\n--XB--"),
+	    MULTIPART_EOK,
+	    S("{Content-Disposition:file; filename=a.txt}[|a.txt||]1<E>"
+	      "{Content-Disposition:attachment; filename=b}[|b||]2<E><D>") },
+	{ "L-MP-21 inner needs a disposition",
+	    S("--XB\r\nContent-Type: text/plain\r\n\r\n1\r\n--XB--"),
+	    MULTIPART_ENODISP, S("") },
+	{ "L-MP-21 deeper nesting refused",
+	    S("--XB\r\nContent-Disposition: file\r\nContent-Type: multipart/"
+	      "mixed; boundary=ZZ\r\n\r\n--ZZ--\r\n--XB--"),
+	    MULTIPART_ENESTED, S("") },
+};
+
+static void
+test_inner(void)
+{
+	struct multipart mp;
+	struct sink s;
+	char hdr[256], *in;
+	size_t i, k;
+	enum multipart_rc rc;
+
+	for (i = 0; i < sizeof(inner_cases) / sizeof(inner_cases[0]); i++) {
+		for (k = 0; k <= inner_cases[i].inlen; k++) {
+			buf_init(&s.out, 0);
+			s.bad = 0;
+			(void)multipart_init(&mp, STR_LIT("XB"), hdr,
+			    sizeof(hdr), 0, sink_fn, &s);
+			multipart_set_inner(&mp);
+			in = harness_exact(inner_cases[i].in,
+			    inner_cases[i].inlen);
+			rc = multipart_feed(&mp, in, k);
+			if (rc != MULTIPART_ERROR)
+				rc = multipart_feed(&mp, in + k,
+				    inner_cases[i].inlen - k);
+			if (rc != MULTIPART_ERROR)
+				rc = multipart_finish(&mp);
+			CHECK_INT(inner_cases[i].name, mp.err,
+			    inner_cases[i].err);
+			if (inner_cases[i].err == MULTIPART_EOK)
+				CHECK_MEM(inner_cases[i].name, buf_cstr(&s.out),
+				    s.out.len, inner_cases[i].out,
+				    inner_cases[i].outlen);
+			free(in);
+			buf_fini(&s.out);
+		}
+	}
+}
+
 int
 main(void)
 {
 	test_rows();
+	test_inner();
 	test_boundary();
 	test_big_split(2048);
 	test_big_split(4096);
