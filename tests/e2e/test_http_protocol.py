@@ -236,6 +236,24 @@ class ProtocolTest(cgitest.ServerTest):
         self.assertTrue(w.closed_by_server())
         w.close()
 
+    def test_expect_100_continue_when_the_body_is_wanted(self):
+        """H-9110-10.1.1-a: a handler that reads the body (a CGI script)
+        makes the server send "100 Continue" before any body byte is sent;
+        then the body goes through and the final answer follows."""
+        cgitest.write_file(self.tree, "cgi-bin/cat.sh",
+                           "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nexec cat\n")
+        srv = self.start()
+        w = Wire(srv)
+        w.send(b"POST /cgi-bin/cat.sh HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+               b"Expect: 100-continue\r\n\r\n")
+        interim = w.read_response()
+        self.assertEqual(interim.status, 100)
+        w.send(b"hello")
+        r = w.read_response()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, b"hello")
+        w.close()
+
     def test_expect_100_continue_over_max_body_is_413(self):
         """V-13-a with Expect: a declared length over --max-body is refused
         with 413 before any body byte is read."""
