@@ -200,3 +200,36 @@ class CgiPassAuthTest(CgiTest):
         env, _, _ = self.env(headers=("Authorization: Basic eDp5",))
         self.assertEqual(env["HTTP_AUTHORIZATION"], "Basic eDp5")
         self.assertNotIn("AUTH_TYPE", env)
+
+
+class CgiEnvMoreTest(CgiTest):
+
+    def setUp(self):
+        super().setUp()
+        self.start()
+
+    def test_S_4_1_15_a_port_from_socket(self):
+        env, _, _ = self.env(headers=("Host: x.test:9999",))
+        self.assertEqual(env["SERVER_PORT"], str(self.srv.port))
+        self.assertEqual(env["SERVER_NAME"], "x.test")
+
+    def test_S_4_1_14_c_http10_without_host(self):
+        data = self.exchange(b"GET /cgi-bin/env.cgi HTTP/1.0\r\n\r\n")
+        from cgifix import parse_response, env_of
+        r, _ = parse_response(data)
+        env = dict(env_of(r)[0])
+        self.assertEqual(env["SERVER_NAME"], "127.0.0.1")
+        self.assertNotIn("HTTP_HOST", env)
+
+    def test_S_4_1_18_j_trailers_discarded(self):
+        env, _, _ = self.env(method="POST", headers=("Transfer-Encoding: chunked",),
+                             body=b"3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n")
+        self.assertNotIn("HTTP_X_T", env)
+        self.assertEqual(env["CONTENT_LENGTH"], "3")
+
+    def test_H_9110_9_3_2_a_head_headers_match_get(self):
+        g = self.req("/cgi-bin/hdr.cgi?cookies")
+        h = self.req("/cgi-bin/hdr.cgi?cookies", method="HEAD")
+        skip = {"date", "content-length", "transfer-encoding"}
+        self.assertEqual([x for x in g.headers if x[0] not in skip],
+                         [x for x in h.headers if x[0] not in skip])
