@@ -573,6 +573,33 @@ class NginxTest(unittest.TestCase):
         with open(os.path.join(self.tmp, "error.log")) as f:
             self.assertNotIn("[error]", f.read())
 
+    def test_concurrent_clients_not_starved(self):
+        """Concurrent requests make nginx open a second upstream connection
+        while its first sits idle in its keepalive cache; the responder
+        (one connection at a time) drops the idle one for the waiting one,
+        so every request is answered, none waits for a timeout."""
+        results = []
+
+        def client(i):
+            try:
+                resp, data = self.http("POST", "/keep/?c=%d" % i,
+                                       body=b"c" * (1000 * i))
+                results.append((resp.status,
+                                echo_fields(b"\r\n\r\n" + data)[1]
+                                ["stdin-length"] == str(1000 * i)))
+            except Exception as e:  # reported by the assertion below
+                results.append((repr(e), False))
+        for rnd in range(3):
+            threads = [threading.Thread(target=client, args=(i,))
+                       for i in range(6)]
+            start = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(DEADLINE)
+            self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(results, [(200, True)] * 18)
+
     def test_stderr_reaches_nginx_log(self):
         """FCGI_STDERR output is logged by nginx."""
         resp, _ = self.http("GET", "/?stderr")
