@@ -82,8 +82,9 @@ int fcgi_req_param(const struct fcgi_req *rq, size_t i, const char **name,
 /*
  * Reads up to n bytes of FCGI_STDIN into buf (borrowed). Returns the
  * number read, 0 at the end of the stream, or -1 when the request was
- * aborted (errno ECONNABORTED), the peer went away (ECONNRESET) or sent a
- * malformed record (EPROTO).
+ * aborted (errno ECONNABORTED), the peer went away (ECONNRESET; EPIPE on
+ * later calls) or sent a malformed record (EPROTO); the connection is then
+ * dropped. Retries on EINTR: SIGTERM does not cut a request short.
  */
 ssize_t fcgi_req_read(struct fcgi_req *rq, void *buf, size_t n);
 
