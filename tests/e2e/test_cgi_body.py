@@ -127,3 +127,37 @@ class CgiBodyTest(CgiTest):
             self.assertIn(b"READ=10 ", got)
         finally:
             s.close()
+
+    def test_S_4_2_h_expect_with_413(self):
+        """A final status instead of 100 Continue when the body is refused."""
+        s = connect(self.srv)
+        try:
+            s.sendall(b"POST /cgi-bin/echo.cgi HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Length: 7000000\r\nExpect: 100-continue\r\n\r\n")
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            s.close()
+        self.assertTrue(data.startswith(b"HTTP/1.1 413"), data[:100])
+        self.assertNotIn(b"100 Continue", data)
+
+    def test_S_4_2_g_unread_body_never_parsed(self):
+        """A script that ignores a 1 MiB body whose bytes look like requests:
+        none of them is ever answered or run."""
+        fake = b"GET /cgi-bin/env.cgi?SMUGGLED HTTP/1.1\r\nHost: x\r\n\r\n"
+        body = (fake * (1048576 // len(fake) + 1))[:1048576]
+        raw = (b"POST /cgi-bin/sig.cgi HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+               % len(body)) + body + \
+            b"GET /cgi-bin/hdr.cgi?lf HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        data = self.exchange(raw, timeout=30)
+        first, rest = parse_response(data)
+        self.assertEqual(first.status, 200)
+        self.assertNotIn(b"SMUGGLED", data)
+        if rest:
+            second, _ = parse_response(rest)
+            self.assertEqual(second.body, b"body-lf\n")
+        self.assertNotIn("SMUGGLED", self.srv.read_log("access"))
