@@ -337,6 +337,28 @@ async function testStream(page, base) {
 	await shot(page, 'stream-done');
 }
 
+// After the run: no request of the suite got a 5xx, and neither the server
+// nor a program reported a sanitizer error (under make SANITIZE=1 a bad
+// access in an example would otherwise pass unseen behind a good page).
+function checkLogs(srv) {
+	const proves = 'the access log has no 5xx and the error log no sanitizer report';
+	try {
+		const read = (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
+		const access = read(path.join(srv.logs, 'access.log'));
+		const errors = read(path.join(srv.logs, 'error.log'));
+		assert(access.includes('"GET /cgi-bin/notes'), 'the access log was written');
+		const bad = access.split('\n').filter((l) => /" 5\d\d /.test(l));
+		assertEq(JSON.stringify(bad), '[]', '5xx answers');
+		const san = errors.split('\n').filter((l) => /AddressSanitizer|LeakSanitizer|runtime error:/.test(l));
+		assertEq(JSON.stringify(san.slice(0, 5)), '[]', 'sanitizer reports');
+		passed++;
+		console.log(`ok - logs: ${proves}`);
+	} catch (e) {
+		failed++;
+		console.log(`FAIL - logs: ${proves}\n    ${e.message}`);
+	}
+}
+
 // ---- Main -----------------------------------------------------------------
 
 async function main() {
@@ -381,6 +403,8 @@ async function main() {
 			await ctx.close().catch(() => {});
 		if (srv) {
 			await stopServer(srv);
+			if (passed + failed === names.length)
+				checkLogs(srv);
 			const errLog = path.join(srv.logs, 'error.log');
 			if (failed > 0 && fs.existsSync(errLog))
 				console.log(`# server error log (tail):\n${fs.readFileSync(errLog, 'utf8').split('\n').slice(-30).join('\n')}`);
