@@ -83,17 +83,18 @@ struct cgi_limits {
 CGI_API void cgi_limits_default(struct cgi_limits *lim);
 
 /*
- * Chooses the mode and prepares it: FastCGI when fd 0 is a listening
- * socket, or on its own socket with "--listen unix:PATH|HOST:PORT" in
- * argv; CGI when GATEWAY_INTERFACE is set (argv is then ignored); else a
- * terminal run built from argv (see cgi_open(3): name=value arguments,
- * -X, -d, -F, -H, -C, --replay FILE). limits (borrowed, copied) may be
- * NULL for the defaults. Ignores SIGPIPE, so a vanished client shows as an
- * output error instead of killing the program. Returns NULL only when out
- * of memory or the FastCGI socket cannot be set up (errno set); a
- * terminal usage error gives an app whose cgi_accept returns NULL and
- * whose cgi_close returns 2 (the one case where the library writes a
- * message, to stderr).
+ * Chooses the mode and prepares it, in this order: FastCGI when fd 0 is a
+ * listening socket; CGI when GATEWAY_INTERFACE is set (argv is then never
+ * read, so a query passed as argv cannot change the mode); FastCGI on its
+ * own socket with "--listen unix:PATH|HOST:PORT" in argv; else a terminal
+ * run built from argv (see libcgi(3): name=value arguments, -X, -d, -F,
+ * -H, -C, -P, --replay FILE). limits (borrowed, copied) may be NULL for
+ * the defaults. Sets SIGPIPE to ignored when it is at its default, so a
+ * vanished client shows as an output error instead of killing the
+ * program. Returns NULL only when out of memory or the FastCGI socket
+ * cannot be set up (errno set); a terminal usage error gives an app whose
+ * cgi_accept returns NULL and whose cgi_close returns 2 (the one case
+ * where the library writes a message, to stderr).
  */
 CGI_API cgi_app *cgi_open(int argc, char **argv,
     const struct cgi_limits *limits);
@@ -305,8 +306,9 @@ CGI_API enum cgi_err cgi_cookie_delete(cgi_req *r, const char *name,
     const char *path);
 
 /*
- * Answers with a redirect to url: a local path ("/x", not "//x" nor "/\x")
- * or an absolute http(s) URL; anything else is CGI_EINVAL. code 0 is 303
+ * Answers with a redirect to url: a local path ("/x", not "//x" nor "/\x",
+ * no "#fragment") or an absolute http(s) URL, printable ASCII without
+ * space, quotes, < > or backslash; anything else is CGI_EINVAL. code 0 is 303
  * See Other (for POST-redirect-GET); else 301, 302, 303, 307 or 308. Sends
  * a small HTML body naming the link; the response is then complete.
  */
