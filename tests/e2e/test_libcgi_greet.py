@@ -50,15 +50,23 @@ def wait_port(port, proc, timeout=DEADLINE):
     raise RuntimeError("port %d never opened" % port)
 
 
-def wait_path(path, proc, timeout=DEADLINE):
+def wait_unix(path, proc, timeout=DEADLINE):
+    """Until a unix socket at path accepts connections (the file appears
+    at bind(2), before listen(2), so its existence is not enough). The
+    probe connection is closed at once; a responder just drops it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if os.path.exists(path):
-            return
         if proc.poll() is not None:
             raise RuntimeError("process exited early: %r" % proc.returncode)
-        time.sleep(0.05)
-    raise RuntimeError("%s never appeared" % path)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(path)
+            return
+        except OSError:
+            time.sleep(0.05)
+        finally:
+            s.close()
+    raise RuntimeError("%s never accepted" % path)
 
 
 def stop(proc):
@@ -192,7 +200,7 @@ http {
         if sock.startswith("127."):
             wait_port(int(port), p)
         else:
-            wait_path(sock, p)
+            wait_unix(sock, p)
         return p
 
     def check_modes(self, port, prefix):
@@ -316,7 +324,7 @@ class FastCgiTest(GreetBase):
                                stderr=subprocess.PIPE,
                                stdin=subprocess.DEVNULL)
         self.addCleanup(stop, app)
-        wait_path(sock, app)
+        wait_unix(sock, app)
         port = self.start_nginx(sock)
         self.check_modes(port, "/greet")
         # SIGTERM ends cgi_accept's loop: the program exits cleanly.

@@ -16,7 +16,7 @@ import unittest
 
 import cgitest
 from test_libcgi_greet import (GREET, XSS_HTML, XSS_Q, DEADLINE, GreetBase,
-                               fetch, run_terminal, stop, wait_path)
+                               fetch, run_terminal, stop, wait_unix)
 
 FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS = 1, 3, 4
 FCGI_STDIN, FCGI_STDOUT, FCGI_STDERR = 5, 6, 7
@@ -88,7 +88,7 @@ class FastCgiRawTest(GreetBase):
                                     stdout=subprocess.DEVNULL,
                                     stderr=subprocess.PIPE)
         self.addCleanup(stop, self.app)
-        wait_path(self.sock_path, self.app)
+        wait_unix(self.sock_path, self.app)
 
     def connect(self):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
