@@ -282,6 +282,22 @@ delimiter(struct multipart *mp, bool close)
 }
 
 /*
+ * The next CR in p[0..n), or NULL. A short loop first: in text with CRLF
+ * line ends (or a hostile body of only CRLFs) the next CR is close, and a
+ * memchr call costs more than the bytes it would skip.
+ */
+static const char *
+find_cr(const char *p, size_t n)
+{
+	size_t k, near = n < 16 ? n : 16;
+
+	for (k = 0; k < near; k++)
+		if (p[k] == '\r')
+			return p + k;
+	return near == n ? NULL : memchr(p + near, '\r', n - near);
+}
+
+/*
  * Scans content from p[i]: returns the index where scanning stopped (a
  * delimiter changed the state, or n), or (size_t)-1 after an error.
  * run is the first content byte of this slice not yet reported; cand is
@@ -299,12 +315,27 @@ scan(struct multipart *mp, const char *p, size_t n, size_t i)
 
 	while (i < n) {
 		if (mp->ncarry == 0) {
-			q = memchr(p + i, '\r', n - i);
-			if (q == NULL) {
+			if ((q = find_cr(p + i, n - i)) == NULL) {
 				i = n;
 				break;
 			}
 			i = (size_t)(q - p);
+			/* Fast path: with the whole delimiter in view, one
+			 * memcmp settles it; a mismatch leaves the CR as
+			 * content (the rest of the delimiter holds no CR). */
+			if (n - i >= mp->delimlen) {
+				if (p[i + 2] != '-' || p[i + 3] != '-' ||
+				    memcmp(p + i, mp->delim, mp->delimlen) !=
+				        0) {
+					i++;
+					continue;
+				}
+				cand = (long)i;
+				memcpy(mp->carry, p + i, mp->delimlen);
+				mp->ncarry = mp->delimlen;
+				i += mp->delimlen;
+				continue;
+			}
 			cand = (long)i;
 			mp->carry[mp->ncarry++] = '\r';
 			i++;
