@@ -322,10 +322,7 @@ h_on_writable(struct conn *c, void *arg)
 	if (j->file_fd >= 0) {
 		file_pump(j);
 	} else {
-		if (j->out_paused && j->ch.out_fd >= 0) {
-			(void)loop_modify(j->lp, j->ch.out_fd, LOOP_READ);
-			j->out_paused = false;
-		}
+		cgi_job_out_resume(j);
 		cgi_job_out(j);
 	}
 	cgi_job_unref(j);

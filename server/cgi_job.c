@@ -26,6 +26,7 @@
 #include "server.h"
 
 static void job_finish(struct cgi_job *j);
+static void on_out(struct loop *lp, int fd, unsigned ev, void *arg);
 
 /* ---- job lifetime ---- */
 
@@ -285,6 +286,8 @@ on_err(struct loop *lp, int fd, unsigned ev, void *arg)
 
 /* ---- request body to stdin (S-4.2, S-4.2-i) ---- */
 
+static void on_in(struct loop *lp, int fd, unsigned ev, void *arg);
+
 void
 cgi_job_in_flush(struct cgi_job *j)
 {
@@ -314,11 +317,16 @@ cgi_job_in_flush(struct cgi_job *j)
 		unwatch_close(j, &j->ch.in_fd); /* EOF for the script */
 		j->in_watch = false;
 	}
+	/*
+	 * Watched only while bytes wait: epoll reports EPOLLERR on a pipe
+	 * whose reader is gone even with no events asked, which would spin.
+	 */
 	if (j->ch.in_fd >= 0 && (j->in.len > 0) != j->in_watch) {
 		j->in_watch = j->in.len > 0;
-		if (loop_modify(j->lp, j->ch.in_fd,
-		        j->in_watch ? LOOP_WRITE : 0) == -1)
-			cgi_job_fail(j, 500, "loop_modify");
+		if (j->in_watch ? loop_watch(j->lp, j->ch.in_fd, LOOP_WRITE,
+		                      on_in, j) == -1
+		                : loop_unwatch(j->lp, j->ch.in_fd) == -1)
+			cgi_job_fail(j, 500, "cannot watch the script's stdin");
 	}
 	if (j->c != NULL && j->in.len < CGI_IN_HIGH)
 		conn_body_resume(j->c);
@@ -331,9 +339,19 @@ on_in(struct loop *lp, int fd, unsigned ev, void *arg)
 
 	(void)lp;
 	(void)fd;
-	(void)ev;
 	cgi_job_ref(j);
-	cgi_job_in_flush(j);
+	if (ev & LOOP_ERROR) {
+		/* The script closed its stdin: the rest is dropped (S-4.2-g).
+		 */
+		unwatch_close(j, &j->ch.in_fd);
+		j->in_watch = false;
+		buf_reset(&j->in);
+		j->in_off = 0;
+		if (j->c != NULL)
+			conn_body_resume(j->c);
+	} else {
+		cgi_job_in_flush(j);
+	}
 	cgi_job_unref(j);
 }
 
@@ -466,6 +484,28 @@ on_pidfd(struct loop *lp, int fd, unsigned ev, void *arg)
 	cgi_job_unref(j);
 }
 
+/*
+ * Stops reading stdout while the client is slow (S-9.6-a). Unwatched, not
+ * just asked for no events: a pipe whose writer is gone reports EPOLLHUP
+ * regardless, and the loop would spin until the client caught up.
+ */
+static void
+out_pause(struct cgi_job *j)
+{
+	(void)loop_unwatch(j->lp, j->ch.out_fd);
+	j->out_paused = true;
+}
+
+void
+cgi_job_out_resume(struct cgi_job *j)
+{
+	if (!j->out_paused || j->ch.out_fd < 0)
+		return;
+	j->out_paused = false;
+	if (loop_watch(j->lp, j->ch.out_fd, LOOP_READ, on_out, j) == -1)
+		cgi_job_fail(j, 500, "cannot watch the script's stdout");
+}
+
 static void
 on_out(struct loop *lp, int fd, unsigned ev, void *arg)
 {
@@ -477,8 +517,7 @@ on_out(struct loop *lp, int fd, unsigned ev, void *arg)
 	cgi_job_ref(j);
 	if (buf_reserve(&j->out, CGI_READ_CHUNK) == -1) {
 		/* Full: the client is slow; wait for on_writable. */
-		(void)loop_modify(j->lp, fd, 0);
-		j->out_paused = true;
+		out_pause(j);
 		cgi_job_unref(j);
 		return;
 	}
@@ -509,9 +548,7 @@ cgi_job_watch(struct cgi_job *j)
 
 	if (loop_watch(j->lp, j->ch.pidfd, LOOP_READ, on_pidfd, j) == -1 ||
 	    loop_watch(j->lp, j->ch.out_fd, LOOP_READ, on_out, j) == -1 ||
-	    loop_watch(j->lp, j->ch.err_fd, LOOP_READ, on_err, j) == -1 ||
-	    (j->ch.in_fd >= 0 &&
-	        loop_watch(j->lp, j->ch.in_fd, 0, on_in, j) == -1))
+	    loop_watch(j->lp, j->ch.err_fd, LOOP_READ, on_err, j) == -1)
 		return -1;
 	if (arm(j, &j->t_head, cf->cgi_timeout_ms) == -1 ||
 	    arm(j, &j->t_idle, cf->cgi_idle_timeout_ms) == -1 ||
@@ -679,10 +716,8 @@ out_step(struct cgi_job *j)
 		if ((size_t)n == 0)
 			break;
 	}
-	if (j->ch.out_fd >= 0 && j->out.len > 0 && !j->out_paused) {
-		(void)loop_modify(j->lp, j->ch.out_fd, 0);
-		j->out_paused = true;
-	}
+	if (j->ch.out_fd >= 0 && j->out.len > 0 && !j->out_paused)
+		out_pause(j);
 	if (j->out_eof && j->out.len == 0)
 		job_finish(j);
 }

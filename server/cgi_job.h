@@ -135,6 +135,8 @@ int cgi_job_run(struct cgi_job *j);
 void cgi_job_in_flush(struct cgi_job *j);
 /* Moves script output to the client (parsing the head first). */
 void cgi_job_out(struct cgi_job *j);
+/* Reads stdout again after out_pause (the client drained). */
+void cgi_job_out_resume(struct cgi_job *j);
 /* Forgets the finished script so j can run an internal redirect. */
 void cgi_job_reset(struct cgi_job *j);
 

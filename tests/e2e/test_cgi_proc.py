@@ -10,7 +10,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
 from cgifix import (CgiTest, parse_response, connect, descendants,  # noqa: E402
-                    children_of, fd_count, rss_kb)
+                    children_of, fd_count, rss_kb, cpu_seconds)
 
 
 class CgiTimeoutTest(CgiTest):
@@ -152,7 +152,10 @@ class CgiProcTest(CgiTest):
         try:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
             s.sendall(b"GET /cgi-bin/stream.cgi?big=64 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            time.sleep(0.5)
+            cpu0 = cpu_seconds(pid)
             time.sleep(1.5)
+            spent = cpu_seconds(pid) - cpu0
             grown = rss_kb(pid) - base
             total = 0
             while True:
@@ -163,7 +166,33 @@ class CgiProcTest(CgiTest):
         finally:
             s.close()
         self.assertLess(grown, 16 * 1024, "server grew %d KiB" % grown)
+        self.assertLess(spent, 0.1, "the server spun while paused")
         self.assertGreater(total, 64 << 20)
+
+    def test_S_4_2_g_script_closes_stdin_no_spin(self):
+        """A script that closes its stdin while the body is still coming:
+        the server neither spins nor stalls; the rest of the body is dropped."""
+        pid = self.srv.proc.pid
+        s = connect(self.srv)
+        try:
+            s.sendall(b"POST /cgi-bin/sleep.cgi?closein=2 HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Length: 10\r\nConnection: close\r\n\r\nabcde")
+            time.sleep(0.5)
+            cpu0 = cpu_seconds(pid)
+            time.sleep(1)
+            spent = cpu_seconds(pid) - cpu0
+            s.sendall(b"fghij")
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            s.close()
+        self.assertLess(spent, 0.1, "the server spun")
+        r, _ = parse_response(data)
+        self.assertEqual(r.body, b"closed\n")
 
     def test_S_6_4_a_head_drains_big_writer(self):
         t0 = time.monotonic()
