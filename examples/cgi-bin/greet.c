@@ -38,18 +38,13 @@ ticked(cgi_req *r, const char *name)
 static enum cgi_err
 greet(cgi_req *r)
 {
-	const char *method = cgi_method(r);
 	const char *name = field(r, "name");
 	enum cgi_err e;
 
-	/* HEAD is answered like GET by the library (headers only). */
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
-	    strcmp(method, "POST") != 0) {
-		if ((e = cgi_header_set(r, "Allow", "GET, HEAD, POST")) !=
-		    CGI_OK)
-			return e;
-		return cgi_error_page(r, 405);
-	}
+	/* Anything else gets 405 with an Allow header (HEAD goes with GET:
+	 * the library sends the headers only). */
+	if (!cgi_allow(r, "GET, POST"))
+		return CGI_OK;
 	if (name == NULL)
 		name = "";
 	if ((e = cgi_html(r,

@@ -742,20 +742,13 @@ static enum cgi_err
 notes_handle(cgi_req *r, sqlite3 **db)
 {
 	static const struct notes_form empty = { "", "", NULL, NULL };
-	const char *method = cgi_method(r);
 	const char *action;
-	enum cgi_err e;
 
-	if (strcmp(method, "POST") != 0 && strcmp(method, "GET") != 0 &&
-	    strcmp(method, "HEAD") != 0) {
-		if ((e = cgi_header_set(r, "Allow", "GET, HEAD, POST")) !=
-		    CGI_OK)
-			return e;
-		return cgi_error_page(r, 405);
-	}
+	if (!cgi_allow(r, "GET, POST"))
+		return CGI_OK; /* answered 405 */
 	if (*db == NULL && (*db = db_open(db_path(r))) == NULL)
 		return cgi_error_page(r, 503);
-	if (strcmp(method, "POST") != 0)
+	if (strcmp(cgi_method(r), "POST") != 0)
 		return notes_page(r, *db, &empty, 200);
 	if (!token_check(r))
 		return notes_forbidden(r);

@@ -8,7 +8,6 @@
  * getters, which refuse what is not a number or out of range.
  */
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include <cgi.h>
@@ -51,6 +50,8 @@ stream(cgi_req *r)
 	long long lines, delay, i;
 	enum cgi_err e;
 
+	if (!cgi_allow(r, "GET"))
+		return CGI_OK; /* answered 405 */
 	if (num(r, "lines", 1, STREAM_MAX, STREAM_LINES, &lines) != CGI_OK ||
 	    num(r, "delay_ms", 0, STREAM_MAX_MS, STREAM_DELAY_MS, &delay) !=
 	        CGI_OK)

@@ -244,11 +244,12 @@ page_report(cgi_req *r, const struct cgi_file *f)
 static enum cgi_err
 upload(cgi_req *r)
 {
-	const char *method = cgi_method(r);
 	const struct cgi_file *f;
 	enum cgi_err e;
 
-	if (strcmp(method, "POST") == 0) {
+	if (!cgi_allow(r, "GET, POST"))
+		return CGI_OK; /* answered 405 */
+	if (strcmp(cgi_method(r), "POST") == 0) {
 		if ((f = cgi_file_get(r, "file")) != NULL)
 			return page_report(r, f);
 		if ((e = cgi_status(r, 400)) != CGI_OK ||
@@ -259,12 +260,6 @@ upload(cgi_req *r)
 		         "first.</p>\n")) != CGI_OK)
 			return e;
 		return page_form(r);
-	}
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		if ((e = cgi_header_set(r, "Allow", "GET, HEAD, POST")) !=
-		    CGI_OK)
-			return e;
-		return cgi_error_page(r, 405);
 	}
 	if ((e = page_head(r)) != CGI_OK)
 		return e;

@@ -228,6 +228,21 @@ class ExamplesTest(unittest.TestCase):
             status, _, _ = self.request("GET", "/cgi-bin/notes?" + bad)
             self.assertEqual(status, 400, bad)
 
+    def test_other_methods_refused(self):
+        """Each program answers a method it does not serve with 405 and an
+        Allow header naming the ones it does, and HEAD like GET without a
+        body."""
+        for path, allow in (("/cgi-bin/greet", "POST"), ("/cgi-bin/notes", "POST"),
+                            ("/cgi-bin/upload", "POST"), ("/cgi-bin/stream", "GET")):
+            status, headers, _ = self.request("PUT", path, "x", {"Content-Type": "text/plain"})
+            self.assertEqual(status, 405, path)
+            self.assertIn("GET", headers["Allow"], path)
+            self.assertIn(allow, headers["Allow"], path)
+            status, headers, body = self.request("HEAD", path + "?lines=1&delay_ms=0")
+            self.assertEqual(status, 200, path)
+            self.assertEqual(body, b"", path)
+            self.assertTrue(headers["Content-Type"].startswith("text/html"), path)
+
     # ---- the greeting forms ----
 
     def test_greet_escapes_get_and_post(self):
