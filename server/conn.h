@@ -33,8 +33,11 @@
  *    when the connection closes). Then conn_write(c, p, n) queues body
  *    bytes and returns how many it took: fewer than n (maybe 0) when the
  *    output buffer holds CONN_OUT_HIGH bytes; h->on_writable(c, arg) runs
- *    once it has drained, so the handler can pause its own input and
- *    resume it there. For HEAD requests conn drops the body bytes.
+ *    each time queued output has drained, so the handler can pause its own
+ *    input and resume it there. It may run from inside conn_write() (when
+ *    the socket takes everything at once), so a handler that writes from
+ *    on_writable must guard against re-entry. For HEAD requests conn
+ *    drops the body bytes.
  * 4. Own fds and timers: conn_loop(c) is the worker's loop; the handler
  *    may loop_watch() its pipes/pidfds and start its timers there (same
  *    thread, no locking). It must unwatch/stop them before it lets go.
