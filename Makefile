@@ -52,7 +52,8 @@ TOOL_BIN := $(patsubst %.c,$(B)/%,$(TOOL_SRC))
 EX_LIBS  := -lsqlite3
 
 .PHONY: all lib server examples tests run check check-unit check-fuzz \
-        check-e2e check-browser check-c deps install uninstall clean bench fuzz lint
+        check-e2e check-browser check-c deps install uninstall clean bench fuzz lint \
+        valgrind
 
 all: server lib examples tests
 server: $(B)/cgihttpd
@@ -135,6 +136,11 @@ bench: all
 
 lint:
 	@sh scripts/lint.sh $(B)
+
+# The unit suites under valgrind, then the e2e suite with the server itself
+# run under valgrind (CGIHTTPD_WRAP): any error or leak is a failure.
+valgrind: all
+	@sh scripts/valgrind.sh $(B)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \

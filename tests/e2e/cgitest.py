@@ -51,13 +51,17 @@ def write_file(root, rel, data, executable=None):
 class Server:
     """A running cgihttpd. Use as a context manager or call stop()."""
 
-    def __init__(self, docroot, *args, env=None, timeout=10, wait=True):
+    def __init__(self, docroot, *args, env=None, timeout=None, wait=True):
+        if timeout is None:
+            # A wrapped server (valgrind) starts far more slowly.
+            timeout = 60 if os.environ.get("CGIHTTPD_WRAP") else 10
         self.docroot = docroot
         self.logdir = tempfile.mkdtemp(prefix="cgihttpd-log-")
         os.chmod(self.logdir, 0o777)
         self.error_log = os.path.join(self.logdir, "error.log")
         self.access_log = os.path.join(self.logdir, "access.log")
-        argv = [CGIHTTPD, "-b", "127.0.0.1", "-p", "0",
+        wrap = os.environ.get("CGIHTTPD_WRAP", "").split()
+        argv = wrap + [CGIHTTPD, "-b", "127.0.0.1", "-p", "0",
                 "--error-log", self.error_log,
                 "--access-log", self.access_log]
         argv += list(args)
