@@ -478,6 +478,33 @@ list_row(cgi_req *r, sqlite3_stmt *st, const char *token, const char *q,
 }
 
 /*
+ * The notes of page `page` (from 1) matching q, `per` to a page, newest
+ * first: id, author, body, creation as text, creation in seconds. NULL on
+ * failure (logged). The caller finalizes the statement.
+ */
+static sqlite3_stmt *
+list_select(sqlite3 *db, const char *q, const char *pat, long long page,
+    long long per)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db,
+	        "SELECT id, author, body, strftime('%Y-%m-%d %H:%M', created,"
+	        " 'unixepoch'), created FROM notes" NOTES_WHERE
+	        " ORDER BY id DESC LIMIT ?3 OFFSET ?4",
+	        -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, pat, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, per) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, (page - 1) * per) != SQLITE_OK) {
+		fprintf(stderr, "notes: list: %s\n", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/*
  * The list of page `page` (from 1) of the notes matching q, `per` to a
  * page, newest first, with links to the neighbouring pages.
  */
@@ -500,21 +527,10 @@ list_notes(cgi_req *r, sqlite3 *db, const char *token, const char *q,
 	         total, total == 1 ? "" : "s", q[0] ? " match “" : "", q,
 	         q[0] ? "”" : "", page, pages)) != CGI_OK)
 		return e;
-	if (sqlite3_prepare_v2(db,
-	        "SELECT id, author, body, strftime('%Y-%m-%d %H:%M', created,"
-	        " 'unixepoch') FROM notes" NOTES_WHERE
-	        " ORDER BY id DESC LIMIT ?3 OFFSET ?4",
-	        -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, pat, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, per) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 4, (page - 1) * per) != SQLITE_OK) {
-		fprintf(stderr, "notes: list: %s\n", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
+	if ((st = list_select(db, q, pat, page, per)) == NULL)
 		return cgi_html(r,
 		    "</ol>\n<p class=\"note bad\">The notes "
 		    "could not be read.</p>\n");
-	}
 	while (e == CGI_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		e = list_row(r, st, token, q, page);
 	if (e == CGI_OK && rc != SQLITE_DONE) {
@@ -538,6 +554,70 @@ list_notes(cgi_req *r, sqlite3 *db, const char *token, const char *q,
 	if (e == CGI_OK)
 		e = cgi_html(r, "</nav>\n");
 	free(qenc);
+	return e;
+}
+
+/* One "key": number or "key": "text" member of a JSON object. */
+static enum cgi_err
+json_num(cgi_req *r, const char *key, long long v)
+{
+	enum cgi_err e = cgi_json_key(r, key);
+
+	return e != CGI_OK ? e : cgi_json_int(r, v);
+}
+
+static enum cgi_err
+json_text(cgi_req *r, const char *key, const unsigned char *s)
+{
+	enum cgi_err e = cgi_json_key(r, key);
+
+	return e != CGI_OK ? e : cgi_json_string(r, s ? (const char *)s : "");
+}
+
+/*
+ * The same page of the list as JSON, for programs: {"total", "page",
+ * "pages", "per", "notes": [{"id", "author", "body", "created"}]}. The
+ * writer escapes the text (also < > &), so it is safe even inside <script>.
+ */
+static enum cgi_err
+notes_json(cgi_req *r, sqlite3 *db, const char *q, const char *pat,
+    long long total, long long page, long long per)
+{
+	long long pages = total == 0 ? 1 : (total + per - 1) / per;
+	sqlite3_stmt *st;
+	enum cgi_err e;
+	int rc = SQLITE_DONE;
+
+	if ((st = list_select(db, q, pat, page, per)) == NULL)
+		return cgi_error_page(r, 503);
+	if ((e = cgi_json_object(r)) == CGI_OK &&
+	    (e = json_num(r, "total", total)) == CGI_OK &&
+	    (e = json_num(r, "page", page)) == CGI_OK &&
+	    (e = json_num(r, "pages", pages)) == CGI_OK &&
+	    (e = json_num(r, "per", per)) == CGI_OK &&
+	    (e = cgi_json_key(r, "notes")) == CGI_OK)
+		e = cgi_json_array(r);
+	while (e == CGI_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((e = cgi_json_object(r)) == CGI_OK &&
+		    (e = json_num(r, "id", sqlite3_column_int64(st, 0))) ==
+		        CGI_OK &&
+		    (e = json_text(r, "author", sqlite3_column_text(st, 1))) ==
+		        CGI_OK &&
+		    (e = json_text(r, "body", sqlite3_column_text(st, 2))) ==
+		        CGI_OK &&
+		    (e = json_num(r, "created", sqlite3_column_int64(st, 4))) ==
+		        CGI_OK)
+			e = cgi_json_object_end(r);
+	}
+	sqlite3_finalize(st);
+	/* Too late for an error status: the JSON is left cut short, which a
+	 * client's parser notices. */
+	if (e == CGI_OK && rc != SQLITE_DONE) {
+		fprintf(stderr, "notes: json: %s\n", sqlite3_errmsg(db));
+		return CGI_OK;
+	}
+	if (e == CGI_OK && (e = cgi_json_array_end(r)) == CGI_OK)
+		e = cgi_json_object_end(r);
 	return e;
 }
 
@@ -578,11 +658,14 @@ notes_page(cgi_req *r, sqlite3 *db, const struct notes_form *f, int status)
 {
 	char token[NOTES_TOKEN_LEN + 1];
 	char pat[2 * NOTES_MAX_QUERY + 3];
+	static const char *const formats[] = { "html", "json" };
 	long long page, per, total, flash;
+	size_t format = 0;
 	const char *q;
 	enum cgi_err e;
 
-	if (query_param(r, &q) != CGI_OK ||
+	e = cgi_get_choice(r, "format", formats, 2, &format);
+	if ((e != CGI_OK && e != CGI_MISSING) || query_param(r, &q) != CGI_OK ||
 	    int_param(r, "page", 1, 1000000, 1, &page) != CGI_OK ||
 	    int_param(r, "per", 1, NOTES_MAX_PER, NOTES_PER_PAGE, &per) !=
 	        CGI_OK)
@@ -594,6 +677,8 @@ notes_page(cgi_req *r, sqlite3 *db, const struct notes_form *f, int status)
 	 * the last page instead of an empty one. */
 	if (total > 0 && (page - 1) * per >= total)
 		page = (total + per - 1) / per;
+	if (format == 1)
+		return notes_json(r, db, q, pat, total, page, per);
 	if ((e = token_get(r, token)) != CGI_OK ||
 	    (status != 200 && (e = cgi_status(r, status)) != CGI_OK) ||
 	    (e = page_head(r, "Notes")) != CGI_OK ||
@@ -624,7 +709,10 @@ notes_page(cgi_req *r, sqlite3 *db, const struct notes_form *f, int status)
 	        CGI_OK ||
 	    (e = page_form(r, token, f)) != CGI_OK)
 		return e;
-	return cgi_html(r, "</main>\n</body>\n</html>\n");
+	return cgi_html(r,
+	    "<p>This list for programs: <a href=\"%s?format=json\">as "
+	    "JSON</a>.</p>\n</main>\n</body>\n</html>\n",
+	    cgi_script_name(r));
 }
 
 /* ---- Actions ---- */

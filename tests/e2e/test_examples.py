@@ -228,6 +228,28 @@ class ExamplesTest(unittest.TestCase):
             status, _, _ = self.request("GET", "/cgi-bin/notes?" + bad)
             self.assertEqual(status, 400, bad)
 
+    def test_notes_json(self):
+        """?format=json gives the same page of the list as JSON (libcgi's
+        writer): totals and pages, notes newest first, text intact, and
+        < > & escaped so the text cannot close a <script>; an unknown
+        format is a 400."""
+        import json
+        for body in ("one", "</script><b>two</b> & more", "three"):
+            self.post_form("/cgi-bin/notes", {"action": "add", "author": "Ada", "body": body})
+        status, headers, out = self.request("GET", "/cgi-bin/notes?format=json&per=2")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("application/json"), headers["Content-Type"])
+        self.assertNotIn(b"</script>", out)
+        data = json.loads(out)
+        self.assertEqual((data["total"], data["page"], data["pages"], data["per"]), (3, 1, 2, 2))
+        self.assertEqual([n["body"] for n in data["notes"]], ["three", "</script><b>two</b> & more"])
+        self.assertEqual(data["notes"][0]["author"], "Ada")
+        self.assertLess(abs(data["notes"][0]["created"] - time.time()), 3600)
+        status, _, out = self.request("GET", "/cgi-bin/notes?format=json&q=two")
+        self.assertEqual([n["body"] for n in json.loads(out)["notes"]], ["</script><b>two</b> & more"])
+        status, _, _ = self.request("GET", "/cgi-bin/notes?format=xml")
+        self.assertEqual(status, 400)
+
     def test_other_methods_refused(self):
         """Each program answers a method it does not serve with 405 and an
         Allow header naming the ones it does, and HEAD like GET without a
