@@ -233,3 +233,59 @@ class CgiEnvMoreTest(CgiTest):
         skip = {"date", "content-length", "transfer-encoding"}
         self.assertEqual([x for x in g.headers if x[0] not in skip],
                          [x for x in h.headers if x[0] not in skip])
+
+
+class CgiScriptUriTest(CgiTest):
+    """S-3.3-b, S-4.1.13-b: the Script-URI rebuilt from SCRIPT_NAME,
+    PATH_INFO and QUERY_STRING reaches the same script with the same three
+    values; S-8.1-a, S-9.8-a: // and dot segments are normalised first."""
+
+    def setUp(self):
+        super().setUp()
+        self.start()
+
+    @staticmethod
+    def unesc(s):
+        import re
+        return re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)),
+                      s).encode("latin1")
+
+    def three(self, target):
+        env, _, _ = self.env(target)
+        return (self.unesc(env["SCRIPT_NAME"]),
+                self.unesc(env.get("PATH_INFO", "")),
+                self.unesc(env["QUERY_STRING"]))
+
+    def test_S_3_3_b_script_uri_property(self):
+        import random
+        import urllib.parse
+        rnd = random.Random(3875)
+        # no '/' (an encoded slash is 404 by design, S-4.1.5-e)
+        alphabet = "abcXYZ019-._~!$&'()*+,;=:@ é%?#[]"
+        for _ in range(25):
+            segs = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 6)))
+                    for _ in range(rnd.randint(1, 3))]
+            # a leading dot is a dotfile (404 by design)
+            segs = ["s" + s if s.startswith(".") else s for s in segs]
+            raw = "/cgi-bin/env.cgi/" + "/".join(
+                urllib.parse.quote(s, safe="") for s in segs)
+            query = urllib.parse.quote(
+                "".join(rnd.choice(alphabet) for _ in range(5)), safe="=&")
+            first = self.three(raw + "?" + query)
+            sn, pi, qs = first
+            # re-encode: only what is reserved in the path is escaped
+            uri = urllib.parse.quote(sn, safe="/") + \
+                urllib.parse.quote(pi, safe="/") + "?" + qs.decode("latin1")
+            self.assertEqual(self.three(uri), first, uri)
+            self.assertEqual(sn + pi, b"/cgi-bin/env.cgi/" +
+                             "/".join(segs).encode())  # S-4.1.13-b
+
+    def test_S_8_1_a_empty_segments(self):
+        env, _, _ = self.env("//cgi-bin//env.cgi")
+        self.assertEqual(env["SCRIPT_NAME"], "/cgi-bin/env.cgi")
+        self.assertEqual(env["REQUEST_URI"], "//cgi-bin//env.cgi")
+
+    def test_S_9_8_a_dot_segments_first(self):
+        env, _, _ = self.env("/cgi-bin/x/../env.cgi/a/./b")
+        self.assertEqual(env["SCRIPT_NAME"], "/cgi-bin/env.cgi")
+        self.assertEqual(env["PATH_INFO"], "/a/b")
