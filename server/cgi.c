@@ -297,7 +297,8 @@ h_on_body(struct conn *c, void *arg, const char *p, size_t n, bool end)
 		cgi_job_unref(j);
 		return;
 	}
-	if (n > 0 && (j->ch.in_fd >= 0 || !j->started) &&
+	/* After an internal redirect the body belongs to no script. */
+	if (n > 0 && j->redirects == 0 && (j->ch.in_fd >= 0 || !j->started) &&
 	    buf_append(&j->in, p, n) == -1) {
 		cgi_job_fail(j, 500, "body buffer");
 		cgi_job_unref(j);
