@@ -85,22 +85,26 @@ class ExamplesTest(unittest.TestCase):
 
     def test_notes_20_concurrent_adds_each_stored_once(self):
         """20 clients add a note each at the same moment on a fresh database
-        (so they also race to create it and switch it to WAL): every one gets
-        303, none a 5xx, and each note is stored exactly once."""
-        n = 20
-        results = [None] * n
-        barrier = threading.Barrier(n)
+        (so they also race to create it and switch it to WAL), while 10 more
+        read the list: every add gets 303 and every read 200, none a 5xx,
+        and each note is stored exactly once."""
+        n, readers = 20, 10
+        results = [None] * (n + readers)
+        barrier = threading.Barrier(n + readers)
 
         def client(i):
             barrier.wait(timeout=30)
             try:
-                results[i] = self.post_form("/cgi-bin/notes", {
-                    "action": "add", "author": "client %d" % i,
-                    "body": "concurrent note %d" % i})
+                if i < n:
+                    results[i] = self.post_form("/cgi-bin/notes", {
+                        "action": "add", "author": "client %d" % i,
+                        "body": "concurrent note %d" % i})
+                else:
+                    results[i] = self.request("GET", "/cgi-bin/notes?q=concurrent")
             except Exception as e:  # recorded, asserted below
                 results[i] = e
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(n + readers)]
         for t in threads:
             t.start()
         for t in threads:
@@ -109,6 +113,9 @@ class ExamplesTest(unittest.TestCase):
             self.assertIsInstance(res, tuple, "client %d: %r" % (i, res))
             status, headers, body = res
             self.assertLess(status, 500, "client %d: %d %r" % (i, status, body[:200]))
+            if i >= n:
+                self.assertEqual(status, 200, "reader %d" % i)
+                continue
             self.assertEqual(status, 303, "client %d: %r" % (i, body[:200]))
             self.assertRegex(headers["Location"], r"^/cgi-bin/notes\?added=\d+$")
         rows = self.stored()
