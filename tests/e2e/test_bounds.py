@@ -704,6 +704,51 @@ class OptionCeilingTest(BoundTest):
                 self.assertIn(b"--" + name.encode(), p.stderr)
 
 
+class ConnBoundTest(BoundTest):
+    """--max-conns (config.c; not in bounds.h, see the report): open
+    client connections are counted across workers."""
+
+    def _served(self, s):
+        s.sendall(PROBE)
+        rd = _Reader(s, 10)
+        got = rd.response()
+        return got is not None and got[0] == 200
+
+    def test_max_conns(self):
+        """--max-conns 3: three kept-alive connections are served at
+        once; a fourth is closed unanswered; once one of the three
+        leaves, a new connection is served again."""
+        srv = self.start("--max-conns", "3")
+        socks = [srv.connect(10) for _ in range(3)]
+        try:
+            for s in socks:
+                self.assertTrue(self._served(s))
+            extra = srv.connect(10)
+            try:
+                extra.sendall(PROBE)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.assertIsNone(_Reader(extra, 10).response())
+            extra.close()
+            socks.pop().close()
+            deadline = time.monotonic() + 5
+            while True:  # the server notices the close on its next read
+                s = srv.connect(10)
+                try:
+                    ok = self._served(s)
+                except (ConnectionResetError, BrokenPipeError):
+                    ok = False
+                if ok or time.monotonic() > deadline:
+                    break
+                s.close()
+                time.sleep(0.1)
+            socks.append(s)
+            self.assertTrue(ok, "no connection served after one left")
+        finally:
+            for s in socks:
+                s.close()
+
+
 class CgiBoundsTest(BoundTest):
     """The CGI bounds of bounds.h, reached through scripts."""
 
