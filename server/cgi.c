@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -34,6 +35,90 @@
 
 /* ---- shared state ---- */
 
+/*
+ * V-05-b: interpreters that must not run as scripts from a CGI folder
+ * (a copy of sh there would run whatever a request's query feeds it).
+ * Found once at start; a missing one is skipped.
+ */
+static const char *const known_interps[] = { "/bin/sh", "/bin/bash",
+	"/bin/dash", "/usr/bin/perl", "/usr/bin/python3", "/usr/bin/python",
+	"/usr/bin/php-cgi", "/usr/bin/php", "/usr/bin/ruby", "/usr/bin/env",
+	"/bin/busybox", "/usr/bin/node", "/usr/bin/tclsh", "/usr/bin/lua" };
+
+static void
+interps_init(struct cgi *g)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(known_interps) / sizeof(known_interps[0]) &&
+	     g->ninterps < CGI_NINTERP;
+	     i++) {
+		if (realpath(known_interps[i], real) == NULL ||
+		    stat(real, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		for (k = 0; k < g->ninterps; k++)
+			if (g->interps[k].dev == st.st_dev &&
+			    g->interps[k].ino == st.st_ino)
+				break;
+		if (k < g->ninterps ||
+		    (g->interps[k].path = strdup(real)) == NULL)
+			continue;
+		g->interps[k].dev = st.st_dev;
+		g->interps[k].ino = st.st_ino;
+		g->interps[k].size = st.st_size;
+		g->ninterps++;
+	}
+}
+
+/* True if the files at a and b hold the same bytes (sizes already equal). */
+static bool
+same_bytes(const char *a, const char *b)
+{
+	char x[16384], y[16384];
+	int fa, fb;
+	ssize_t na, nb;
+	bool same = false;
+
+	if ((fa = open(a, O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	if ((fb = open(b, O_RDONLY | O_CLOEXEC)) == -1) {
+		(void)close(fa);
+		return false;
+	}
+	for (;;) {
+		na = read(fa, x, sizeof(x));
+		nb = read(fb, y, sizeof(y));
+		if (na != nb || na < 0 || memcmp(x, y, (size_t)na) != 0)
+			break;
+		if (na == 0) {
+			same = true;
+			break;
+		}
+	}
+	(void)close(fa);
+	(void)close(fb);
+	return same;
+}
+
+/* V-05-b: the script is a known interpreter, a link to one or a copy. */
+static bool
+is_interp(const struct cgi *g, const struct stat *st, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < g->ninterps; i++) {
+		if (st->st_dev == g->interps[i].dev &&
+		    st->st_ino == g->interps[i].ino)
+			return true;
+		if (st->st_size == g->interps[i].size &&
+		    same_bytes(path, g->interps[i].path))
+			return true;
+	}
+	return false;
+}
+
 struct cgi *
 cgi_new(const struct server *srv)
 {
@@ -46,6 +131,7 @@ cgi_new(const struct server *srv)
 		free(g);
 		return NULL;
 	}
+	interps_init(g);
 	g->envo.pass_auth = srv->cf->pass_auth;
 	g->envo.server_software = RESPONSE_SERVER;
 	g->envo.set = (const char *const *)srv->cf->env;
@@ -61,6 +147,8 @@ cgi_free(struct cgi *g)
 	if (g == NULL)
 		return;
 	(void)close(g->devnull);
+	for (size_t i = 0; i < g->ninterps; i++)
+		free(g->interps[i].path);
 	free(g);
 }
 
@@ -216,6 +304,12 @@ job_take_route(struct cgi_job *j, const struct route *rt)
 		log_error("cgi %lu %s: not executable", j->id,
 		    j->filename.data);
 		return 403; /* P-10: never served as source either */
+	}
+	if (j->interp.len == 0 &&
+	    is_interp(j->g, &rt->script_st, j->filename.data)) {
+		log_error("cgi %lu %s: an interpreter binary, refused (V-05-b)",
+		    j->id, j->filename.data);
+		return 403;
 	}
 	/* S-5.1-a, S-9.9-a: nph- only inside a CGI folder. */
 	j->nph = rt->cgi_dir != NULL && strncmp(base, "nph-", 4) == 0;

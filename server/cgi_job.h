@@ -11,6 +11,8 @@
 #ifndef SERVER_CGI_JOB_H
 #define SERVER_CGI_JOB_H
 
+#include <sys/types.h>
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,8 +49,20 @@ struct server;
 /* The whole run may last this many times --cgi-timeout (P-06 total). */
 #define CGI_TOTAL_FACTOR 10
 
+/* An interpreter binary that may not run from a CGI folder (V-05-b). */
+struct cgi_interp {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	char *path; /* owned */
+};
+
+#define CGI_NINTERP 16
+
 struct cgi {
 	const struct server *srv;
+	struct cgi_interp interps[CGI_NINTERP];
+	size_t ninterps;
 	atomic_uint running; /* children alive, all workers (--max-cgi) */
 	atomic_uint waiting; /* requests queued for a slot */
 	atomic_ulong ids;

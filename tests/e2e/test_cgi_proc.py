@@ -268,5 +268,18 @@ class CgiExecTest(CgiTest):
         self.assertNotIn(b"SOURCE-MARKER", r.raw)
         self.assertIn("interpreter /nonexistent/python9", self.srv.read_log())
 
+    def test_V_05_b_interpreter_copy_refused(self):
+        """A byte copy of /bin/sh placed in cgi-bin never runs (403)."""
+        with open(os.path.realpath("/bin/sh"), "rb") as f:
+            data = f.read()
+        path = os.path.join(self.tree, "cgi-bin", "shell.cgi")
+        with open(path, "wb") as f:
+            f.write(data)
+        os.chmod(path, 0o755)
+        r = self.req("/cgi-bin/shell.cgi?-c+id")
+        self.assertEqual(r.status, 403)
+        self.assertIn("an interpreter binary, refused", self.srv.read_log())
+        self.assertEqual(self.req("/cgi-bin/sig.cgi").status, 200)
+
     def test_P_14_folder_is_not_a_script(self):
         self.assertEqual(self.req("/cgi-bin/sub/").status, 403)
