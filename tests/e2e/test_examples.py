@@ -260,7 +260,7 @@ class ExamplesTest(unittest.TestCase):
     def test_other_methods_refused(self):
         """Each program answers a method it does not serve with 405 and an
         Allow header naming the ones it does, and HEAD like GET without a
-        body."""
+        body; each page forbids scripts (Content-Security-Policy)."""
         for path, allow in (("/cgi-bin/greet", "POST"), ("/cgi-bin/notes", "POST"),
                             ("/cgi-bin/upload", "POST"), ("/cgi-bin/stream", "GET")):
             status, headers, _ = self.request("PUT", path, "x", {"Content-Type": "text/plain"})
@@ -271,6 +271,10 @@ class ExamplesTest(unittest.TestCase):
             self.assertEqual(status, 200, path)
             self.assertEqual(body, b"", path)
             self.assertTrue(headers["Content-Type"].startswith("text/html"), path)
+            # Defence in depth: no script may run on these pages at all.
+            csp = headers["Content-Security-Policy"] or ""
+            self.assertIn("default-src 'none'", csp, path)
+            self.assertNotIn("script-src", csp, path)
 
     # ---- the greeting forms ----
 
