@@ -57,6 +57,23 @@ class CgiTimeoutTest(CgiTest):
                         descendants(self.srv.proc.pid))
 
 
+class CgiTotalTimeTest(CgiTest):
+
+    def test_P_06_total_runtime_cap(self):
+        """A script that keeps writing is still ended at 10 x --cgi-timeout
+        (documented in docs/notes/cgi.md); the client sees a cut."""
+        self.start("--cgi-timeout", "1", "--cgi-idle-timeout", "5")
+        t0 = time.monotonic()
+        data = self.exchange(b"GET /cgi-bin/stream.cgi?200 HTTP/1.1\r\nHost: x\r\n\r\n",
+                             timeout=30)
+        took = time.monotonic() - t0
+        self.assertIn(b"line 0", data)
+        self.assertNotIn(b"line 199", data)
+        self.assertFalse(data.endswith(b"0\r\n\r\n"))
+        self.assertTrue(9 <= took < 20, took)
+        self.assertTrue(self.wait_for(lambda: descendants(self.srv.proc.pid) == []))
+
+
 class CgiProcTest(CgiTest):
 
     def setUp(self):
