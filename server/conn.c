@@ -548,6 +548,9 @@ conn_response_head(struct conn *c, int status, struct str fields,
 	c->resp_counted = framing == CONN_FRAME_LENGTH;
 	c->resp_max = length;
 	c->continue_due = false;
+	if (c->depth == 0)
+		conn_run(
+		    c); /* the head goes out now, not with the first byte */
 	return 0;
 }
 
@@ -565,6 +568,15 @@ conn_write(struct conn *c, const void *p, size_t n)
 	if (c->resp_nobody || n == 0)
 		return (ssize_t)n;
 	pending = c->out.len - c->out_off;
+	if (pending >= CONN_OUT_HIGH && c->depth == 0) {
+		/* Full (a big head alone can fill it): try the socket now,
+		 * and make sure WRITE is watched, or nobody would ever drain
+		 * it and on_writable would never come. */
+		conn_run(c);
+		if (c->dead)
+			return -1;
+		pending = c->out.len - c->out_off;
+	}
 	if (pending >= CONN_OUT_HIGH)
 		return 0;
 	take = CONN_OUT_HIGH - pending < n ? CONN_OUT_HIGH - pending : n;
