@@ -1066,6 +1066,8 @@ serve_static(struct conn *c)
 	rq.date = date_now(c);
 	rq.connection = connection_line(c);
 	rq.close = c->close_after;
+	rq.cache = &c->w->files;
+	rq.now = c->w->now;
 	if (static_respond(&rq, &c->rt, &c->out, &res) == -1) {
 		log_error("%s: %s: %s", __func__, c->peer, strerror(errno));
 		buf_reset(&c->out);
@@ -1078,6 +1080,38 @@ serve_static(struct conn *c)
 	c->file_off = res.off;
 	c->file_left = res.fd != -1 ? res.len : 0;
 	c->resp_head = c->resp_done = true;
+}
+
+/* A small static file from the worker's cache: no file system at all. */
+static bool
+serve_cached(struct conn *c)
+{
+	struct static_req rq;
+	struct static_result res;
+	size_t mark = c->out.len;
+	int rc;
+
+	if (c->body_want)
+		return false; /* rare; the full path handles the body */
+	memset(&rq, 0, sizeof(rq));
+	rq.srv = c->w->srv;
+	rq.h = &c->head;
+	rq.date = date_now(c);
+	rq.connection = connection_line(c);
+	rq.close = c->close_after;
+	rq.cache = &c->w->files;
+	rq.now = c->w->now;
+	rc = static_cache_serve(&rq,
+	    (struct str){ c->rt.path.data, c->rt.path.len }, &c->out, &res);
+	if (rc != 1) {
+		c->out.len = mark;
+		return false;
+	}
+	c->rt.kind = ROUTE_STATIC;
+	c->status = res.status;
+	c->bytes = res.body_bytes;
+	c->resp_head = c->resp_done = true;
+	return true;
 }
 
 static void
@@ -1137,7 +1171,11 @@ start_request(struct conn *c)
 		conn_response_error(c, 413);
 		return;
 	}
-	route_resolve(&c->rt, srv, h);
+	if (route_normalize(&c->rt, h)) {
+		if (serve_cached(c))
+			return;
+		route_resolve_normalized(&c->rt, srv);
+	}
 	switch (c->rt.kind) {
 	case ROUTE_STATIC:
 		serve_static(c);

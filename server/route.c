@@ -288,28 +288,48 @@ route_static(struct route *rt, const struct server *srv, struct str path)
 	rt->kind = ROUTE_STATIC;
 }
 
-void
-route_resolve(struct route *rt, const struct server *srv,
-    const struct http_head *h)
+bool
+route_normalize(struct route *rt, const struct http_head *h)
 {
-	struct str path;
-
 	route_reset(rt);
-	if (h->target.len == 0 || h->target.p[0] != '/')
-		return fail(rt, 400, "target is not a path");
+	if (h->target.len == 0 || h->target.p[0] != '/') {
+		fail(rt, 400, "target is not a path");
+		return false;
+	}
 	if (path_normalize(h->target.p, h->target.len, &rt->path, &rt->info) ==
-	    -1)
-		return fail(rt, errno == EINVAL ? 400 : 414,
+	    -1) {
+		fail(rt, errno == EINVAL ? 400 : 414,
 		    rt->info.reason != NULL ? rt->info.reason : "bad path");
-	path = (struct str){ rt->path.data, rt->path.len };
-	if (rt->info.encoded_slash)
-		return fail(rt, 404, "encoded slash");
-	if (has_dotfile(path))
-		return fail(rt, 404, "dotfile");
+		return false;
+	}
+	if (rt->info.encoded_slash) {
+		fail(rt, 404, "encoded slash");
+		return false;
+	}
+	if (has_dotfile((struct str){ rt->path.data, rt->path.len })) {
+		fail(rt, 404, "dotfile");
+		return false;
+	}
+	return true;
+}
+
+void
+route_resolve_normalized(struct route *rt, const struct server *srv)
+{
+	struct str path = { rt->path.data, rt->path.len };
+
 	route_cgi_dir(rt, srv, path);
 	if (rt->kind == ROUTE_CGI || rt->cgi_dir != NULL)
 		return;
 	if (inside_cgi_dir(srv, path))
 		return fail(rt, 403, "CGI folder under another URL");
 	route_static(rt, srv, path);
+}
+
+void
+route_resolve(struct route *rt, const struct server *srv,
+    const struct http_head *h)
+{
+	if (route_normalize(rt, h))
+		route_resolve_normalized(rt, srv);
 }

@@ -76,6 +76,16 @@ void route_resolve(struct route *rt, const struct server *srv,
  */
 int route_open_beneath(int dirfd, const char *rel, int flags);
 
+/*
+ * The two halves of route_resolve(), for a caller that looks the path up
+ * in a cache between them. route_normalize() resets rt, decodes and
+ * normalises the path into rt->path and refuses bad paths, encoded
+ * slashes and dotfiles: false with rt->kind ROUTE_ERROR. It never touches
+ * the file system. route_resolve_normalized() then does the rest.
+ */
+bool route_normalize(struct route *rt, const struct http_head *h);
+void route_resolve_normalized(struct route *rt, const struct server *srv);
+
 /* Takes the static fd out of rt (the caller closes it); rt keeps -1. */
 int route_take_fd(struct route *rt);
 

@@ -395,6 +395,7 @@ worker_main(void *arg)
 	conn_close_all(w);
 	log_access_flush(&w->alog);
 	conn_free_spares(w);
+	static_cache_fini(&w->files);
 	return NULL;
 }
 

@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "mime.h"
 #include "response.h"
+#include "static.h"
 
 struct config;
 struct conn;
@@ -52,6 +53,7 @@ struct server_worker {
 	struct buf alog;           /* access lines waiting for the flush */
 	struct response_date date; /* Date header, cached per second */
 	struct log_clock aclock;   /* access-log time, cached per second */
+	struct static_cache files; /* small static files (static.h) */
 	time_t now;                /* wall clock, refreshed once per round */
 };
 

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -304,28 +305,28 @@ folder(const struct static_req *rq, struct route *rt, struct buf *out,
 	return static_error(rq, 403, out, res);
 }
 
-static int
-file_head(const struct static_req *rq, struct route *rt, struct buf *out,
-    int status, const char *etag, const struct http_range *r)
-{
-	char lm[HTTP_DATE_LEN + 1];
+/* What a file's head needs, from a fresh stat or from the cache. */
+struct file_meta {
+	uint64_t size;
+	time_t mtime;
 	const char *type;
+	const char *etag;
+	const char *lm;
+};
 
-	if (http_date_format(rt->st.st_mtim.tv_sec, lm, sizeof(lm)) == -1)
-		return -1;
+static int
+file_head(const struct static_req *rq, const struct file_meta *m,
+    struct buf *out, int status, const struct http_range *r)
+{
 	if (response_status(out, status, rq->date) == -1)
 		return -1;
-	if (status != 304) {
-		type = mime_for_path(&rq->srv->mime,
-		    (struct str){ rt->path.data, rt->path.len });
-		if (put(out, "Content-Type: ") == -1 || put(out, type) == -1 ||
-		    buf_append(out, "\r\n", 2) == -1)
-			return -1;
-	}
-	if (status == 200 || status == 206) {
-		if (response_length(out, r->len) == -1)
-			return -1;
-	}
+	if (status != 304 &&
+	    (put(out, "Content-Type: ") == -1 || put(out, m->type) == -1 ||
+	        buf_append(out, "\r\n", 2) == -1))
+		return -1;
+	if ((status == 200 || status == 206) &&
+	    response_length(out, r->len) == -1)
+		return -1;
 	if (status == 206 || status == 416) {
 		if (put(out, "Content-Range: bytes ") == -1)
 			return -1;
@@ -337,59 +338,179 @@ file_head(const struct static_req *rq, struct route *rt, struct buf *out,
 		if (status == 416 && buf_putc(out, '*') == -1)
 			return -1;
 		if (buf_putc(out, '/') == -1 ||
-		    response_u64(out, (uint64_t)rt->st.st_size) == -1 ||
+		    response_u64(out, m->size) == -1 ||
 		    buf_append(out, "\r\n", 2) == -1)
 			return -1;
 	}
-	if (put(out, "Last-Modified: ") == -1 || put(out, lm) == -1 ||
-	    put(out, "\r\nETag: ") == -1 || put(out, etag) == -1 ||
+	if (put(out, "Last-Modified: ") == -1 || put(out, m->lm) == -1 ||
+	    put(out, "\r\nETag: ") == -1 || put(out, m->etag) == -1 ||
 	    put(out, "\r\nAccept-Ranges: bytes\r\n") == -1 ||
 	    buf_append(out, rq->connection.p, rq->connection.len) == -1)
 		return -1;
 	return 0;
 }
 
+/*
+ * The conditional/range decision and the head. Returns the status sent
+ * (200, 206, 304 or 416; 412 means: answer with static_error), with *r
+ * the part of the body to send after the head (r->len 0: none), or -1.
+ */
 static int
-file(const struct static_req *rq, struct route *rt, struct buf *out,
+file_decide(const struct static_req *rq, const struct file_meta *m,
+    struct buf *out, struct http_range *r)
+{
+	struct http_cond cond;
+	int status;
+
+	http_cond_from_head(&cond, rq->h);
+	r->start = 0;
+	r->len = m->size;
+	status = http_cond_eval(&cond, rq->h->method, str_from(m->etag),
+	    m->mtime, m->size, r);
+	if (status == 412)
+		return 412;
+	if (status == 416) {
+		/* RFC 9110 15.5.17: Content-Range says the full length. */
+		r->len = 0;
+		if (file_head(rq, m, out, 416, r) == -1 ||
+		    response_length(out, 0) == -1 ||
+		    buf_append(out, "\r\n", 2) == -1)
+			return -1;
+		return 416;
+	}
+	if (status != 200 && status != 206)
+		status = 304;
+	if (status == 304)
+		r->len = 0;
+	if (file_head(rq, m, out, status, r) == -1 ||
+	    buf_append(out, "\r\n", 2) == -1)
+		return -1;
+	if (is_head(rq->h))
+		r->len = 0;
+	return status;
+}
+
+static size_t
+cache_slot(struct str key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < key.len; i++)
+		h = (h ^ (unsigned char)key.p[i]) * 16777619u;
+	return h % STATIC_CACHE_SLOTS;
+}
+
+static void
+cache_clear(struct static_cache_entry *e)
+{
+	free(e->key);
+	free(e->body);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+static_cache_fini(struct static_cache *sc)
+{
+	for (size_t i = 0; i < STATIC_CACHE_SLOTS; i++)
+		cache_clear(&sc->ent[i]);
+}
+
+/* Keeps a copy of a whole small file that was just read into out. */
+static void
+cache_put(const struct static_req *rq, struct str key,
+    const struct file_meta *m, const char *body)
+{
+	struct static_cache_entry *e = &rq->cache->ent[cache_slot(key)];
+	char *k, *b;
+
+	if ((k = malloc(key.len + 1)) == NULL ||
+	    (b = malloc(m->size > 0 ? m->size : 1)) == NULL) {
+		free(k);
+		return; /* no memory: simply not cached */
+	}
+	cache_clear(e);
+	memcpy(k, key.p, key.len);
+	k[key.len] = '\0';
+	memcpy(b, body, m->size);
+	e->key = k;
+	e->keylen = key.len;
+	e->body = b;
+	e->expires = rq->now + STATIC_CACHE_SECONDS;
+	e->size = m->size;
+	e->mtime = m->mtime;
+	e->type = m->type;
+	memcpy(e->etag, m->etag, strlen(m->etag) + 1);
+	memcpy(e->lm, m->lm, strlen(m->lm) + 1);
+}
+
+int
+static_cache_serve(const struct static_req *rq, struct str key, struct buf *out,
     struct static_result *res)
 {
-	char etag[HTTP_ETAG_MAX];
-	struct http_cond cond;
+	struct static_cache_entry *e;
+	struct file_meta m;
 	struct http_range r;
-	uint64_t size = (uint64_t)rt->st.st_size;
+	size_t mark = out->len;
+	int status;
+
+	if (rq->cache == NULL ||
+	    (!str_eq(rq->h->method, STR_LIT("GET")) && !is_head(rq->h)))
+		return 0;
+	e = &rq->cache->ent[cache_slot(key)];
+	if (e->key == NULL || e->keylen != key.len ||
+	    memcmp(e->key, key.p, key.len) != 0 || rq->now >= e->expires)
+		return 0;
+	m.size = e->size;
+	m.mtime = e->mtime;
+	m.type = e->type;
+	m.etag = e->etag;
+	m.lm = e->lm;
+	status = file_decide(rq, &m, out, &r);
+	if (status == -1)
+		return -1;
+	if (status == 412) {
+		out->len = mark; /* let the full path answer it */
+		return 0;
+	}
+	memset(res, 0, sizeof(*res));
+	res->fd = -1;
+	res->status = status;
+	if (r.len > 0) {
+		if (buf_append(out, e->body + r.start, (size_t)r.len) == -1)
+			return -1;
+		res->body_bytes = r.len;
+	}
+	return 1;
+}
+
+static int
+file(const struct static_req *rq, struct route *rt, struct str key,
+    struct buf *out, struct static_result *res)
+{
+	char etag[HTTP_ETAG_MAX], lm[HTTP_DATE_LEN + 1];
+	struct file_meta m;
+	struct http_range r;
 	ssize_t got;
 	int status;
 
-	if (http_etag_make((uint64_t)rt->st.st_ino, size, rt->st.st_mtim.tv_sec,
-	        rt->st.st_mtim.tv_nsec, etag, sizeof(etag)) == -1)
+	m.size = (uint64_t)rt->st.st_size;
+	m.mtime = rt->st.st_mtim.tv_sec;
+	m.type = mime_for_path(&rq->srv->mime,
+	    (struct str){ rt->path.data, rt->path.len });
+	m.etag = etag;
+	m.lm = lm;
+	if (http_etag_make((uint64_t)rt->st.st_ino, m.size, m.mtime,
+	        rt->st.st_mtim.tv_nsec, etag, sizeof(etag)) == -1 ||
+	    http_date_format(m.mtime, lm, sizeof(lm)) == -1)
 		return -1;
-	http_cond_from_head(&cond, rq->h);
-	r.start = 0;
-	r.len = size;
-	status = http_cond_eval(&cond, rq->h->method, str_from(etag),
-	    rt->st.st_mtim.tv_sec, size, &r);
+	if ((status = file_decide(rq, &m, out, &r)) == -1)
+		return -1;
 	if (status == 412)
 		return static_error(rq, 412, out, res);
 	memset(res, 0, sizeof(*res));
 	res->fd = -1;
 	res->status = status;
-	if (status == 416) {
-		/* RFC 9110 15.5.17: Content-Range says the full length. */
-		if (file_head(rq, rt, out, 416, etag, &r) == -1 ||
-		    response_length(out, 0) == -1 ||
-		    buf_append(out, "\r\n", 2) == -1)
-			return -1;
-		return 0;
-	}
-	if (status != 200 && status != 206) {
-		r.len = 0;
-		status = 304;
-		res->status = 304;
-	}
-	if (file_head(rq, rt, out, status, etag, &r) == -1 ||
-	    buf_append(out, "\r\n", 2) == -1)
-		return -1;
-	if (status == 304 || is_head(rq->h) || r.len == 0)
+	if (r.len == 0)
 		return 0;
 	res->body_bytes = r.len;
 	if (r.len > STATIC_INLINE_MAX) {
@@ -406,6 +527,8 @@ file(const struct static_req *rq, struct route *rt, struct buf *out,
 		errno = got == -1 ? errno : EIO; /* the file shrank */
 		return -1;
 	}
+	if (rq->cache != NULL && status == 200 && r.len == m.size)
+		cache_put(rq, key, &m, out->data + out->len);
 	out->len += (size_t)got;
 	out->data[out->len] = '\0';
 	return 0;
@@ -416,14 +539,25 @@ static_respond(const struct static_req *rq, struct route *rt, struct buf *out,
     struct static_result *res)
 {
 	const struct http_head *h = rq->h;
+	char key[STATIC_CACHE_KEY_MAX];
+	size_t keylen = rt->path.len;
 	int rc;
 
 	if (!str_eq(h->method, STR_LIT("GET")) && !is_head(h))
 		return static_error(rq, 405, out, res);
+	/* The cache key is the request's path, before index.html. */
+	if (keylen < sizeof(key))
+		memcpy(key, rt->path.data, keylen);
 	if (S_ISDIR(rt->st.st_mode)) {
 		rc = folder(rq, rt, out, res);
 		if (rc != 1)
 			return rc;
 	}
-	return file(rq, rt, out, res);
+	if (keylen >= sizeof(key)) {
+		struct static_req nocache = *rq;
+
+		nocache.cache = NULL;
+		return file(&nocache, rt, (struct str){ NULL, 0 }, out, res);
+	}
+	return file(rq, rt, (struct str){ key, keylen }, out, res);
 }

@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -149,6 +150,34 @@ class StaticTest(cgitest.ServerTest):
         p = subprocess.run(["curl", "-sS", "-r", "0-9", self.srv.url + "/a.txt"],
                            capture_output=True, timeout=30)
         self.assertEqual(p.stdout, b"0123456789")
+
+    def test_cached_small_file_follows_changes_within_a_second(self):
+        """Small files are cached per worker for at most a second: a file
+        rewritten (new size) is served new within 2.5 s, with a matching
+        length and ETag, and a deleted one turns 404 as fast."""
+        path = os.path.join(self.tree, "hot.txt")
+        cgitest.write_file(self.tree, "hot.txt", "old\n")
+        for _ in range(4):  # warm both workers' caches
+            self.assertEqual(request(self.srv, "/hot.txt").body, b"old\n")
+        old_etag = request(self.srv, "/hot.txt").get("etag")
+        cgitest.write_file(self.tree, "hot.txt", "brand new\n")
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:
+            r = request(self.srv, "/hot.txt")
+            self.assertIn(r.body, (b"old\n", b"brand new\n"))
+            if r.body == b"brand new\n":
+                break
+            time.sleep(0.05)
+        self.assertEqual(r.body, b"brand new\n")
+        self.assertNotEqual(r.get("etag"), old_etag)
+        os.unlink(path)
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:
+            r = request(self.srv, "/hot.txt")
+            if r.status == 404:
+                break
+            time.sleep(0.05)
+        self.assertEqual(r.status, 404)
 
     def test_dotfiles_are_hidden(self):
         """Dotfile policy: any '.'-segment is 404 (except /.well-known)."""
