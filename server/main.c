@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -147,6 +148,10 @@ run(struct config *cf)
 		return 1;
 	}
 	server_announce(&srv);
+	/* Startup's temporaries (the mime.types parse, the passwd lookup,
+	 * the option table) are freed by now: give their pages back, so an
+	 * idle server holds only what it uses. */
+	(void)malloc_trim(0);
 	log_info("cgihttpd %s serving %s with %zu workers", CGI_VERSION,
 	    cf->docroot, srv.nworkers);
 	if (wait_for_stop() == -1)
