@@ -2,7 +2,8 @@
  * bounds.h - every bound cgihttpd places on untrusted input (STYLE Rule 9).
  *
  * Each bound gives its default, the reason for the number, the
- * cgihttpd.conf directive (in parentheses) that may lower it, and the status
+ * cgihttpd.conf directive (in parentheses; the same name as the long
+ * command-line option) that may lower it, and the status
  * sent when it is passed. Configuration may lower a bound, never raise it
  * past the value here. Code refers only to these names.
  */
@@ -12,9 +13,9 @@
 /* ---- HTTP request head (server/http_parse.c) ---- */
 
 /*
- * Bytes of the request-target (max_target). Over it: 414. RFC 9112 3
- * recommends supporting at least 8000 octets; 8 KiB is what nginx and
- * Apache accept, so every real client fits.
+ * Bytes of the request-target (no directive: max-request-line bounds it). Over
+ * it: 414. RFC 9112 3 recommends supporting at least 8000 octets; 8 KiB is what
+ * nginx and Apache accept, so every real client fits.
  */
 #define BOUND_TARGET_BYTES 8192
 /*
@@ -24,27 +25,27 @@
  */
 #define BOUND_METHOD_BYTES 32
 /*
- * Bytes of the request line, CRLF excluded (max_request_line). Over it: 414.
+ * Bytes of the request line, CRLF excluded (max-request-line). Over it: 414.
  * Method, two spaces, the longest target and "HTTP/1.1": any line over it
  * must have a target over BOUND_TARGET_BYTES, so the answer is the same 414.
  */
 #define BOUND_REQUEST_LINE_BYTES                                               \
 	(BOUND_METHOD_BYTES + 1 + BOUND_TARGET_BYTES + 1 + 8)
 /*
- * Bytes of one header field line, CRLF excluded (max_field_line). Over it:
+ * Bytes of one header field line, CRLF excluded (no directive). Over it:
  * 431. Apache's LimitRequestFieldSize is 8190; big cookies fit in 8 KiB.
  */
 #define BOUND_FIELD_LINE_BYTES 8192
 /*
  * Bytes of the whole request head: leading empty lines, request line, field
- * lines and the closing empty line (max_head). Over it: 431 (414 when the
+ * lines and the closing empty line (max-head). Over it: 431 (414 when the
  * request line alone passes its own bound first). 16 KiB holds the longest
  * request line plus a maximal cookie line; nginx's default is 4 x 8 KiB of
  * buffers, and every byte here is held per connection while parsing.
  */
 #define BOUND_HEAD_BYTES 16384
 /*
- * Header fields per request (max_fields). Over it: 431. Browsers send one
+ * Header fields per request (max-fields). Over it: 431. Browsers send one
  * to two dozen; Apache's LimitRequestFields default is 100. Each costs a
  * slot in the caller's field array.
  */
@@ -53,7 +54,7 @@
 /* ---- HTTP request body (server/chunked.c and the body readers) ---- */
 
 /*
- * Decoded request body bytes (max_body, --max-body). Over it: 413, checked
+ * Decoded request body bytes (max-body). Over it: 413, checked
  * against Content-Length before reading and against the running total of a
  * chunked body. Uploads bigger than 64 MiB belong in another tool.
  */

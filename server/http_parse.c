@@ -582,8 +582,13 @@ check_byte(struct http_head *h, const char *buf, size_t i,
 	if (ch == '\n')
 		return fail(h, 400, "bare LF");
 	if (h->state_ == ST_START) {
-		if (linelen > lim->max_request_line || i + 1 > lim->max_head)
+		/* 414 is for the request line's own bound; a head bound
+		 * crossed inside the request line (or by empty lines before
+		 * it) is the head's limit: 431, as bounds.h says. */
+		if (linelen > lim->max_request_line)
 			return fail(h, 414, "request line too long");
+		if (i + 1 > lim->max_head)
+			return fail(h, 431, "request head too big");
 		if (ch == ' ')
 			h->line_sp_ = true;
 		else if (!h->line_sp_ && !is_tchar(ch))
@@ -651,10 +656,6 @@ http_parse_head(struct http_head *h, const char *buf, size_t len, size_t *used)
 			break; /* the CR's partner has not arrived yet */
 		if (buf[i + 1] != '\n')
 			return fail(h, 400, "bare CR");
-		if (i + 2 > lim.max_head && h->state_ == ST_START)
-			return i == h->pos_
-			    ? fail(h, 400, "too many empty lines")
-			    : fail(h, 414, "request line too long");
 		if (i + 2 > lim.max_head)
 			return fail(h, 431, "request head too big");
 		rc = line_done(h, buf, h->pos_, i - h->pos_, &lim);

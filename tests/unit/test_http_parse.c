@@ -736,7 +736,7 @@ test_bounds(void)
 		if (buf_puts(&b, "\r\n") == -1)
 			exit(2);
 	run_input("leading empty lines are bounded", b.data, b.len, &small,
-	    NFIELDS, "ERROR 400", 0, NULL);
+	    NFIELDS, "ERROR 431", 0, NULL);
 	buf_fini(&w);
 	buf_fini(&b);
 }
