@@ -451,8 +451,12 @@ cgi_job_spawn(struct cgi_job *j)
 	cgi_env_fini(&env);
 	if (rc == -1) {
 		rc = errno;
-		log_error("cgi %lu %s: cannot execute %s: %s", j->id,
-		    j->filename.data, argv[0], strerror(rc));
+		/* ENOENT for a file that exists: its "#!" names no program. */
+		log_error("cgi %lu %s: cannot execute %s: %s%s", j->id,
+		    j->filename.data, argv[0], strerror(rc),
+		    rc == ENOENT && access(argv[0], F_OK) == 0
+		        ? " (the #! line names a missing interpreter)"
+		        : "");
 		return exec_status(rc);
 	}
 	j->started = true;
