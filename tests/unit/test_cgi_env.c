@@ -275,6 +275,32 @@ test_bounds(void)
 	CHECK_INT("S-4.1-e NUL in value", cgi_env_build(&rq, NULL, &env), 400);
 }
 
+/* S-4.1.18-k: the total bound passes at its value and fails one below. */
+static void
+test_total_bound(void)
+{
+	struct http_field f[2] = { { STR_LIT("Accept"), STR_LIT("a/b") },
+		{ STR_LIT("Cookie"), STR_LIT("x=1") } };
+	struct cgi_env_req rq = { .method = STR_LIT("GET"),
+		.script_name = STR_LIT("/e"),
+		.fields = f,
+		.nfields = 2 };
+	struct cgi_env_opts o = { .max_bytes = 0 };
+	struct cgi_env env;
+	size_t all;
+
+	CHECK_INT("total: unbounded", cgi_env_build(&rq, &o, &env), 0);
+	all = env.bytes;
+	cgi_env_fini(&env);
+	o.max_bytes = all;
+	CHECK_INT("total: at the bound", cgi_env_build(&rq, &o, &env), 0);
+	CHECK_INT("total: same bytes", env.bytes, all);
+	cgi_env_fini(&env);
+	o.max_bytes = all - 1;
+	CHECK_INT("total: one byte short", cgi_env_build(&rq, &o, &env), 431);
+	CHECK("total: empty on error", env.envp == NULL);
+}
+
 int
 main(void)
 {
@@ -284,5 +310,6 @@ main(void)
 		run_row(&rows[i]);
 	test_config();
 	test_bounds();
+	test_total_bound();
 	return harness_done();
 }
