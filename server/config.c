@@ -93,6 +93,8 @@ static const struct opt opts[] = {
 	    "largest request body (413 past it)" },
 	{ "max-conns", 0, OPT_UINT, OFF(max_conns), 1, 1000000, "N",
 	    "most open client connections" },
+	{ "max-conns-per-ip", 0, OPT_UINT, OFF(max_conns_per_ip), 0, 1000000,
+	    "N", "most open connections from one address (0: no cap)" },
 	{ "header-timeout", 0, OPT_MS, OFF(header_timeout_ms), 1, 3600000, "S",
 	    "seconds to receive a request head (408)" },
 	{ "body-timeout", 0, OPT_MS, OFF(body_timeout_ms), 1, 3600000, "S",
@@ -139,6 +141,7 @@ config_init(struct config *cf)
 	cf->max_fields = BOUND_HEAD_FIELDS;
 	cf->max_body = BOUND_BODY_BYTES;
 	cf->max_conns = 10000;
+	cf->max_conns_per_ip = 256;
 	cf->header_timeout_ms = 10000;
 	cf->body_timeout_ms = 30000;
 	cf->keepalive_timeout_ms = 15000;

@@ -42,6 +42,7 @@ struct config {
 	size_t max_fields;
 	uint64_t max_body;
 	unsigned max_conns;
+	unsigned max_conns_per_ip; /* 0: no per-address cap */
 
 	/* Timeouts, in milliseconds. */
 	uint64_t header_timeout_ms;

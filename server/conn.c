@@ -70,6 +70,7 @@ struct conn {
 	bool served_one;  /* a request was answered on this connection */
 	char peer[INET6_ADDRSTRLEN];
 	unsigned peer_port;
+	size_t ip_slot; /* in srv->ip_conns */
 
 	/* Input: in[0..head_len) is the current head, body/pipelined after. */
 	char *in;
@@ -151,6 +152,7 @@ conn_release(struct conn *c)
 		(void)close(c->fd);
 		c->fd = -1;
 		atomic_fetch_sub(&w->srv->nconns, 1);
+		atomic_fetch_sub(&w->srv->ip_conns[c->ip_slot], 1);
 	}
 	if (c->file_fd != -1)
 		(void)close(c->file_fd);
@@ -207,7 +209,7 @@ static void on_io(struct loop *lp, int fd, unsigned events, void *arg);
 
 void
 conn_accept_take(struct server_worker *w, int fd, const char *peer,
-    unsigned peer_port)
+    unsigned peer_port, size_t ip_slot)
 {
 	struct conn *c;
 	size_t plen = strlen(peer);
@@ -240,6 +242,7 @@ conn_accept_take(struct server_worker *w, int fd, const char *peer,
 	memcpy(c->peer, peer, plen);
 	c->peer[plen] = '\0';
 	c->peer_port = peer_port;
+	c->ip_slot = ip_slot;
 	c->prev = NULL;
 	c->next = w->conns;
 	if (w->conns != NULL)
@@ -261,6 +264,7 @@ fail:
 	log_error("%s: %s", __func__, strerror(errno));
 	(void)close(fd);
 	atomic_fetch_sub(&w->srv->nconns, 1);
+	atomic_fetch_sub(&w->srv->ip_conns[ip_slot], 1);
 }
 
 void

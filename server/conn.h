@@ -99,10 +99,11 @@ struct conn_handler {
 /*
  * Takes over fd, a freshly accepted non-blocking client socket, for worker
  * w. On failure the socket is closed (and counted out). peer is the
- * client's address as text, peer_port its port.
+ * client's address as text, peer_port its port, ip_slot its counter in
+ * srv->ip_conns (already counted in; conn counts it out at close).
  */
 void conn_accept_take(struct server_worker *w, int fd, const char *peer,
-    unsigned peer_port);
+    unsigned peer_port, size_t ip_slot);
 /* Closes every connection of w that is between requests (shutdown). */
 void conn_close_idle(struct server_worker *w);
 /* Closes every connection of w at once (end of the shutdown grace). */

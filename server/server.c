@@ -215,6 +215,11 @@ server_open(struct server *srv, const struct config *cf, char *errbuf,
 			log_warn("--cgi-dir %s: %s: %s", cf->cgi_dirs[i].prefix,
 			    cf->cgi_dirs[i].dir, strerror(errno));
 	}
+	srv->ip_conns = calloc(SERVER_IP_SLOTS, sizeof(*srv->ip_conns));
+	if (srv->ip_conns == NULL)
+		return fail(errbuf, errlen, "%s", strerror(errno));
+	for (size_t i = 0; i < SERVER_IP_SLOTS; i++)
+		atomic_init(&srv->ip_conns[i], 0);
 	srv->nworkers = cf->workers;
 	srv->workers = calloc(srv->nworkers, sizeof(*srv->workers));
 	srv->listens = calloc(cf->nbinds, sizeof(*srv->listens));
@@ -288,6 +293,29 @@ peer_text(const struct sockaddr_storage *ss, char *out, size_t len,
 		memcpy(out, "-", 2);
 }
 
+/* The slot of a client address in srv->ip_conns (FNV-1a of its bytes). */
+static size_t
+ip_slot(const struct sockaddr_storage *ss)
+{
+	const unsigned char *p;
+	uint32_t h = 2166136261u;
+	size_t n;
+
+	if (ss->ss_family == AF_INET6) {
+		p = ((const struct sockaddr_in6 *)(const void *)ss)
+		        ->sin6_addr.s6_addr;
+		n = 16;
+	} else {
+		p = (const unsigned char *)&(
+		    (const struct sockaddr_in *)(const void *)ss)
+		        ->sin_addr;
+		n = 4;
+	}
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % SERVER_IP_SLOTS;
+}
+
 static void
 on_accept(struct loop *lp, int lfd, unsigned events, void *arg)
 {
@@ -297,6 +325,7 @@ on_accept(struct loop *lp, int lfd, unsigned events, void *arg)
 	char peer[INET6_ADDRSTRLEN];
 	unsigned port;
 	socklen_t sl;
+	size_t slot;
 	int fd, one = 1;
 
 	(void)events;
@@ -322,12 +351,22 @@ on_accept(struct loop *lp, int lfd, unsigned events, void *arg)
 			(void)close(fd);
 			continue;
 		}
+		slot = ip_slot(&ss);
+		if (atomic_fetch_add(&srv->ip_conns[slot], 1) >=
+		        srv->cf->max_conns_per_ip &&
+		    srv->cf->max_conns_per_ip != 0) {
+			/* V-10-d: one address cannot take every slot. */
+			atomic_fetch_sub(&srv->ip_conns[slot], 1);
+			atomic_fetch_sub(&srv->nconns, 1);
+			(void)close(fd);
+			continue;
+		}
 		/* Responses leave in one write; Nagle would only delay the
 		 * tail of a pipelined batch. */
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
 		peer_text(&ss, peer, sizeof(peer), &port);
-		conn_accept_take(w, fd, peer, port);
+		conn_accept_take(w, fd, peer, port, slot);
 	}
 }
 
@@ -493,6 +532,7 @@ server_close(struct server *srv)
 			(void)close(srv->cgi_dir_fds[i]);
 	}
 	free(srv->cgi_dir_fds);
+	free(srv->ip_conns);
 	if (srv->docroot_fd != -1)
 		(void)close(srv->docroot_fd);
 	mime_fini(&srv->mime);

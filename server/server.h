@@ -23,6 +23,8 @@
 #include "response.h"
 #include "static.h"
 
+#define SERVER_IP_SLOTS 4096
+
 struct config;
 struct conn;
 struct conn_handler;
@@ -68,6 +70,12 @@ struct server {
 	struct server_worker *workers;
 	size_t nworkers;
 	atomic_uint nconns; /* open client connections, all workers */
+	/*
+	 * Open connections per client address, counted in SERVER_IP_SLOTS
+	 * slots by a hash of the address (V-10-d). Two addresses sharing a
+	 * slot share its count: the cap can only bite early, never late.
+	 */
+	atomic_uint *ip_conns;
 	/*
 	 * The handler for CGI routes, or NULL: such requests then get 501
 	 * and the file is never served as source. Set before server_run.

@@ -33,6 +33,7 @@ BAD = [
     ("--cgi-timeout", "x"),
     ("--cgi-idle-timeout", "0"),
     ("--max-cgi", "0"),
+    ("--max-conns-per-ip", "-3"),
     ("--access-log", ""),
     ("--bind", "not-an-address"),
     ("-b", "300.1.1.1"),
@@ -97,7 +98,7 @@ class CliTest(unittest.TestCase):
                     "--header-timeout", "--body-timeout", "--keepalive-timeout",
                     "--write-timeout", "--cgi-dir", "--cgi-ext", "--env",
                     "--pass-env", "--pass-auth", "--cgi-timeout",
-                    "--cgi-idle-timeout", "--max-cgi"):
+                    "--cgi-idle-timeout", "--max-cgi", "--max-conns-per-ip"):
             self.assertIn(opt, out)
 
     def test_listening_line_per_address_with_real_port(self):

@@ -53,6 +53,33 @@ class TimeoutTest(cgitest.ServerTest):
         self.assertEqual(got408, 50)
         self.assertLess(time.monotonic() - t0, 8)
 
+    def test_connections_per_address_are_capped(self):
+        """V-10-d: with --max-conns-per-ip 3, a fourth connection from the
+        same address is closed unanswered while three are open; once one
+        of them closes, a new one is served again."""
+        srv = self.start("--max-conns-per-ip", "3", "-w", "1")
+        held = [srv.connect(5) for _ in range(3)]
+        for s in held:  # make sure all three were accepted
+            s.sendall(b"GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+            self.assertTrue(s.recv(65536).startswith(b"HTTP/1.1 200"))
+        w = Wire(srv)
+        w.send(b"GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+        self.assertTrue(w.closed_by_server(wait=5))
+        self.assertEqual(w.buf, b"")
+        w.close()
+        held.pop().close()
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                r = request(srv, "/a.txt")
+                break
+            except (EOFError, ConnectionResetError):
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.05)
+        self.assertEqual(r.status, 200)
+        for s in held:
+            s.close()
+
     def test_idle_keepalive_connection_closed_silently(self):
         """After a response, an idle connection is closed once
         --keepalive-timeout (1 s) passes, with no 408 sent."""
