@@ -132,6 +132,15 @@ cgi_new(const struct server *srv)
 		return NULL;
 	}
 	interps_init(g);
+	/*
+	 * P-07 defaults: no core files (they would hold request data), and
+	 * a CPU cap equal to the wall-clock cap, which costs a well-behaved
+	 * script nothing but stops a spinning one even if the timers never
+	 * fire. Configuration for the other limits is still to come.
+	 */
+	g->limits.no_core = true;
+	g->limits.cpu_seconds =
+	    (srv->cf->cgi_timeout_ms * CGI_TOTAL_FACTOR + 999) / 1000;
 	g->envo.pass_auth = srv->cf->pass_auth;
 	g->envo.server_software = RESPONSE_SERVER;
 	g->envo.set = (const char *const *)srv->cf->env;

@@ -446,7 +446,8 @@ cgi_job_spawn(struct cgi_job *j)
 		.argv = argv,
 		.envp = env.envp,
 		.dir = j->dir.data,
-		.stdin_fd = stdin_fd };
+		.stdin_fd = stdin_fd,
+		.limits = &j->g->limits };
 	rc = cgi_spawn_start(&sr, &j->ch);
 	cgi_env_fini(&env);
 	if (rc == -1) {

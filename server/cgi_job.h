@@ -68,6 +68,7 @@ struct cgi {
 	atomic_ulong ids;
 	int devnull;
 	struct cgi_env_opts envo;
+	struct cgi_spawn_limits limits; /* P-07, applied to every script */
 };
 
 struct cgi_job {

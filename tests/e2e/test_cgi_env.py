@@ -191,6 +191,9 @@ class CgiEnvTest(CgiTest):
                          [self.tree + "/cgi-bin/sig.cgi"] * (len(fds) - 3))
         self.assertLessEqual(len(fds), 4)
         self.assertIn("pgid-is-pid=yes", lines)
+        # P-07 defaults: CPU cap = 10 x --cgi-timeout (60 s), no core files
+        self.assertIn("ulimit-t=600", lines)
+        self.assertIn("ulimit-c=0", lines)
 
 
 class CgiPassAuthTest(CgiTest):
