@@ -1175,6 +1175,22 @@ start_request(struct conn *c)
 		conn_response_error(c, 413);
 		return;
 	}
+	if (str_eq(h->target, STR_LIT("*"))) {
+		/* RFC 9110 9.3.7: OPTIONS * asks about the server itself. */
+		if (!str_eq(h->method, STR_LIT("OPTIONS"))) {
+			conn_response_error(c, 400);
+			return;
+		}
+		drop_body(c);
+		if (conn_response_head(c, 200,
+		        STR_LIT("Allow: GET, HEAD, POST\r\n"),
+		        CONN_FRAME_LENGTH, 0) == -1) {
+			conn_kill(c);
+			return;
+		}
+		c->resp_done = true;
+		return;
+	}
 	if (route_normalize(&c->rt, h)) {
 		if (serve_cached(c))
 			return;

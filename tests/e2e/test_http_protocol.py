@@ -214,6 +214,23 @@ class ProtocolTest(cgitest.ServerTest):
         self.assertEqual(r.body, b"bravo\n")
         w.close()
 
+    def test_options_asterisk(self):
+        """RFC 9110 9.3.7: OPTIONS * is answered 200 with Allow and an
+        empty body, and the connection stays usable; "*" with another
+        method is 400."""
+        w = Wire(self.srv)
+        w.send(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+        r = w.read_response()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.get("allow"), "GET, HEAD, POST")
+        self.assertEqual(r.get("content-length"), "0")
+        self.assertEqual(w.read_response().body, b"alpha\n")
+        w.close()
+        w = Wire(self.srv)
+        w.send(b"GET * HTTP/1.1\r\nHost: t\r\n\r\n")
+        self.assertEqual(w.read_response().status, 400)
+        w.close()
+
     def test_date_and_server_on_every_response(self):
         """H-9110-6.6.1-a: one IMF-fixdate Date and Server: cgihttpd/VERSION,
         on success and on error."""
