@@ -3,6 +3,7 @@ per request, request bytes escaped so nothing can forge a line) and the
 error log with a timestamp on every line."""
 import os
 import re
+import select
 import sys
 import time
 import unittest
@@ -67,6 +68,23 @@ class LogTest(cgitest.ServerTest):
         statuses = sorted(CLF.match(l)["status"] for l in lines)
         self.assertEqual(statuses, ["400", "404"])
         self.assertTrue(any(r'evil\x22 200 1 \x22x' in l for l in lines), lines)
+
+    def test_access_log_to_stdout(self):
+        """--access-log - writes the CLF lines to standard output, after
+        the "listening on" line."""
+        srv = self.start("--access-log", "-")
+        request(srv, "/a.txt")
+        out = srv.early_output.decode()
+        deadline = time.monotonic() + 5
+        while "GET /a.txt" not in out and time.monotonic() < deadline:
+            r, _, _ = select.select([srv.proc.stdout], [], [], 0.2)
+            if r:
+                out += os.read(srv.proc.stdout.fileno(), 4096).decode()
+        lines = out.strip().split("\n")
+        self.assertTrue(lines[0].startswith("cgihttpd: listening on "))
+        self.assertEqual(len(lines), 2, lines)
+        self.assertIsNotNone(CLF.match(lines[1]), lines[1])
+        self.assertEqual(srv.read_log("access"), "")
 
     def test_access_log_off(self):
         """--access-log off writes nothing."""
