@@ -157,6 +157,74 @@ set_filename(struct route *rt, const char *base, struct str rel)
 }
 
 /*
+ * Index scripts, tried in this order in a folder requested with its final
+ * '/' inside a CGI folder (each must be a regular file; the executable
+ * rule applies as to any script there). Outside CGI folders a folder
+ * without index.html runs "index" + the first --cgi-ext suffix (in the
+ * order given) that names a regular file. Fixed list, no setting: the
+ * common names of the interpreters people put in cgi-bin.
+ */
+static const char *const route_index_names[] = {
+	"index.cgi",
+	"index.py",
+	"index.pl",
+	"index.php",
+	"index.sh",
+};
+
+/*
+ * dirfd's folder rel ("" or "a/b/") holds the index script name? Opens it
+ * O_PATH into *fdp with its stat; returns 1 found, 0 not, -1 an error.
+ */
+static int
+open_index(int dirfd, struct str rel, const char *name, int *fdp,
+    struct stat *st)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(name);
+	int fd;
+
+	if (rel.len + n + 1 > sizeof(p))
+		return 0;
+	memcpy(p, rel.p, rel.len);
+	memcpy(p + rel.len, name, n + 1);
+	if ((fd = route_open_beneath(dirfd, p, O_PATH)) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
+		(void)close(fd);
+		return 0;
+	}
+	*fdp = fd;
+	return 1;
+}
+
+/*
+ * The folder rt->path names (it ends with '/') has index script name,
+ * opened as fd: rt->path grows by the name, SCRIPT_NAME is the whole path
+ * and there is no PATH_INFO; the file name is base + the path after
+ * skip bytes (the URL prefix of the folder base).
+ */
+static void
+route_index(struct route *rt, const char *base, size_t skip, const char *name,
+    int fd, const struct stat *st)
+{
+	struct str rel;
+
+	if (buf_puts(&rt->path, name) == -1) {
+		(void)close(fd);
+		return fail(rt, 500, "index name");
+	}
+	rt->kind = ROUTE_CGI;
+	rt->script_fd = fd;
+	rt->script_st = *st;
+	rt->script_name = (struct str){ rt->path.data, rt->path.len };
+	rt->path_info = (struct str){ NULL, 0 };
+	rel = (struct str){ rt->path.data + skip, rt->path.len - skip };
+	if (set_filename(rt, base, rel) == -1)
+		return fail(rt, 500, "file name");
+}
+
+/*
  * Walks rest ("/a/b/c", beneath dirfd) one segment at a time: the first
  * regular file is the script and what follows is PATH_INFO (V-05-a).
  * want_ext: only a file matching a --cgi-ext counts (outside CGI folders).
@@ -172,6 +240,8 @@ walk_script(struct route *rt, const struct server *srv, int dirfd,
 
 	if (rest.len + 1 > sizeof(rel))
 		return fail(rt, 414, "path too long");
+	if (rest.len == 1)
+		end = 1; /* "/": the CGI folder itself, no segment to walk */
 	while (end < rest.len) {
 		end++; /* past the '/' */
 		while (end < rest.len && rest.p[end] != '/')
@@ -205,6 +275,51 @@ walk_script(struct route *rt, const struct server *srv, int dirfd,
 		if (set_filename(rt, base, (struct str){ rest.p, end }) == -1)
 			return fail(rt, 500, "file name");
 		return;
+	}
+	/* rest names a folder (or is empty: the CGI folder itself). */
+	if (!want_ext && rt->info.trailing_slash) {
+		struct str sub = { rest.p, rest.len };
+		int found = 0;
+
+		while (sub.len > 0 && sub.p[0] == '/') {
+			sub.p++;
+			sub.len--;
+		}
+		for (size_t i = 0; found == 0 &&
+		     i < sizeof(route_index_names) /
+		             sizeof(route_index_names[0]);
+		     i++) {
+			found = open_index(dirfd, sub, route_index_names[i],
+			    &fd, &st);
+			if (found == 1) {
+				size_t skip = (size_t)(rest.p - rt->path.data);
+
+				if (sub.len > 0 && sub.p[sub.len - 1] != '/' &&
+				    buf_putc(&rt->path, '/') == -1) {
+					(void)close(fd);
+					return fail(rt, 500, "index name");
+				}
+				return route_index(rt, base, skip,
+				    route_index_names[i], fd, &st);
+			}
+		}
+		if (found == -1)
+			return fail(rt, errno_status(errno), "index script");
+	}
+	if (!want_ext && !rt->info.trailing_slash) {
+		/* "/cgi-bin/dir": static.c's folder rule adds the '/'. */
+		if (rest.len > 1) {
+			memcpy(rel, rest.p + 1, rest.len - 1);
+			rel[rest.len - 1] = '\0';
+		} else {
+			memcpy(rel, ".", 2);
+		}
+		if ((rt->fd = route_open_beneath(dirfd, rel,
+		         O_RDONLY | O_DIRECTORY)) != -1 &&
+		    fstat(rt->fd, &rt->st) == 0) {
+			rt->kind = ROUTE_STATIC;
+			return;
+		}
 	}
 	fail(rt, 403, "a CGI folder is not listed");
 }
@@ -253,6 +368,45 @@ route_cgi_dir(struct route *rt, const struct server *srv, struct str path)
 	    false);
 }
 
+/*
+ * A folder outside the CGI folders, asked for with its final '/': when it
+ * has no index.html, "index" + each --cgi-ext suffix in order; the first
+ * regular file is run as the script. Otherwise rt stays ROUTE_STATIC.
+ */
+static void
+route_ext_index(struct route *rt, const struct server *srv)
+{
+	const struct config *cf = srv->cf;
+	char name[NAME_MAX + 1];
+	struct stat st;
+	int fd, found;
+
+	found =
+	    open_index(rt->fd, (struct str){ "", 0 }, "index.html", &fd, &st);
+	if (found == 1)
+		(void)close(fd);
+	if (found != 0)
+		return;
+	for (size_t i = 0; i < cf->ncgi_exts; i++) {
+		size_t n = strlen(cf->cgi_exts[i].ext);
+
+		if (5 + n + 1 > sizeof(name))
+			continue;
+		memcpy(name, "index", 5);
+		memcpy(name + 5, cf->cgi_exts[i].ext, n + 1);
+		found =
+		    open_index(rt->fd, (struct str){ "", 0 }, name, &fd, &st);
+		if (found == -1)
+			return fail(rt, errno_status(errno), "index script");
+		if (found == 1) {
+			(void)close(rt->fd);
+			rt->fd = -1;
+			rt->cgi_ext = &cf->cgi_exts[i];
+			return route_index(rt, cf->docroot, 0, name, fd, &st);
+		}
+	}
+}
+
 static void
 route_static(struct route *rt, const struct server *srv, struct str path)
 {
@@ -286,6 +440,9 @@ route_static(struct route *rt, const struct server *srv, struct str path)
 	if (!S_ISREG(rt->st.st_mode) && !S_ISDIR(rt->st.st_mode))
 		return fail(rt, 403, "special file");
 	rt->kind = ROUTE_STATIC;
+	if (S_ISDIR(rt->st.st_mode) && rt->info.trailing_slash &&
+	    cf->ncgi_exts > 0)
+		route_ext_index(rt, srv);
 }
 
 bool
