@@ -78,6 +78,24 @@
  */
 #define BOUND_TRAILER_BYTES 8192
 
+/* ---- Connections (server/server.c, server/conn.c) ---- */
+
+/*
+ * Open client connections in all (--max-conns default; the option allows
+ * up to BOUND_CONNS_MAX). Each costs about 20 KiB of buffers at most and
+ * one fd: 10000 keeps a worst case near 200 MiB and below common
+ * RLIMIT_NOFILE hard limits. Over it: closed before any byte is read.
+ */
+#define BOUND_CONNS 10000
+/*
+ * Open connections from one client address (--max-conns-per-ip default;
+ * 0 in the option lifts it). 256 lets a NAT of browsers (6 each) through
+ * and keeps one address from taking the whole BOUND_CONNS (V-10-d).
+ */
+#define BOUND_CONNS_PER_IP 256
+/* Largest value --max-conns and --max-conns-per-ip accept. */
+#define BOUND_CONNS_MAX 1000000
+
 /* ---- MIME table (server/mime.c; a local file, still bounded) ---- */
 
 /* Bytes of an extension that can be looked up; longer ones have no type. */
@@ -124,5 +142,18 @@
  * Over it: 500 (S-6.2.2-b): a script redirecting to itself must end.
  */
 #define BOUND_CGI_REDIRECTS 10
+/*
+ * Scripts running at once across all workers (--max-cgi default and
+ * largest value). Past --max-cgi a request waits briefly, then 503: a
+ * request flood is never a fork bomb. 64 processes of a typical script
+ * (10-30 MiB each) fit a small machine's memory.
+ */
+#define BOUND_CGI_CHILDREN 64
+/*
+ * Seconds a script has to send its header block (--cgi-timeout default;
+ * then 504). The whole run may take 10 times that (CGI_TOTAL_FACTOR) and
+ * so much CPU (RLIMIT_CPU). Apache's Timeout is 60 s as well.
+ */
+#define BOUND_CGI_SECONDS 60
 
 #endif /* SERVER_BOUNDS_H */

@@ -136,11 +136,16 @@ cgi_new(const struct server *srv)
 	 * P-07 defaults: no core files (they would hold request data), and
 	 * a CPU cap equal to the wall-clock cap, which costs a well-behaved
 	 * script nothing but stops a spinning one even if the timers never
-	 * fire. Configuration for the other limits is still to come.
+	 * fire. --cgi-rlimit-cpu replaces that cap; --cgi-rlimit-as,
+	 * -nproc and -fsize set the others (0: not set).
 	 */
 	g->limits.no_core = true;
-	g->limits.cpu_seconds =
-	    (srv->cf->cgi_timeout_ms * CGI_TOTAL_FACTOR + 999) / 1000;
+	g->limits.cpu_seconds = srv->cf->cgi_rlimit_cpu != 0
+	    ? srv->cf->cgi_rlimit_cpu
+	    : (srv->cf->cgi_timeout_ms * CGI_TOTAL_FACTOR + 999) / 1000;
+	g->limits.as_bytes = srv->cf->cgi_rlimit_as;
+	g->limits.nproc = srv->cf->cgi_rlimit_nproc;
+	g->limits.fsize_bytes = srv->cf->cgi_rlimit_fsize;
 	g->envo.pass_auth = srv->cf->pass_auth;
 	g->envo.server_software = RESPONSE_SERVER;
 	g->envo.set = (const char *const *)srv->cf->env;

@@ -657,6 +657,13 @@ parse_head(struct cgi_job *j)
 	if (rc == CGI_RESP_MORE && !j->out_eof)
 		return false;
 	if (rc != CGI_RESP_DONE) {
+		/*
+		 * stdout is closed: the exit is near, and waiting for it puts
+		 * cgi_exit/cgi_signal on the access line (a CPU or memory
+		 * limit shows there). The head timer bounds the wait.
+		 */
+		if (j->out_eof && !j->reaped)
+			return false;
 		/* S-3.1-b, S-6.2-b, S-6.3-*: a well-formed 502 instead. */
 		cgi_job_fail(j, 502,
 		    rc == CGI_RESP_MORE
@@ -786,8 +793,11 @@ job_reaped(struct cgi_job *j)
 		    (int)j->ch.pgid,
 		    WIFSIGNALED(st) ? "killed by signal" : "exit status",
 		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-	if (j->c != NULL && j->out_eof && j->out.len == 0 && !j->head_done)
-		return; /* parse_head already answered */
+	if (j->c != NULL && !j->head_done) {
+		if (j->out_eof)
+			cgi_job_out(j); /* parse_head waited for this exit */
+		return;
+	}
 	job_finish(j);
 }
 

@@ -23,24 +23,14 @@
 #include "buf.h"
 #include "str.h"
 
-/*
- * The CGI bounds the configuration needs, until the CGI modules put them in
- * bounds.h: children at once (--max-cgi; 503 past it, so a request flood is
- * not a fork bomb) and seconds a script may run (--cgi-timeout; then 504).
- */
-#ifndef BOUND_CGI_CHILDREN
-#define BOUND_CGI_CHILDREN 64
-#endif
-#ifndef BOUND_CGI_SECONDS
-#define BOUND_CGI_SECONDS 60
-#endif
-
 enum opt_kind {
 	OPT_FLAG,    /* no value on the command line; yes/no in a file */
 	OPT_STR,     /* replaces a string */
 	OPT_STRLIST, /* appends to a list */
 	OPT_UINT,    /* unsigned in [min, max] */
 	OPT_SIZE,    /* bytes, with an optional k/m/g suffix */
+	OPT_U64,     /* uint64_t in [min, max] */
+	OPT_U64SIZE, /* uint64_t bytes, with an optional k/m/g suffix */
 	OPT_MS,      /* seconds, or milliseconds with an "ms" suffix */
 	OPT_CGIDIR,  /* PREFIX=DIR */
 	OPT_CGIEXT,  /* EXT[=INTERP] */
@@ -91,10 +81,11 @@ static const struct opt opts[] = {
 	    "most header fields (431 past it)" },
 	{ "max-body", 0, OPT_SIZE, OFF(max_body), 0, BOUND_BODY_BYTES, "BYTES",
 	    "largest request body (413 past it)" },
-	{ "max-conns", 0, OPT_UINT, OFF(max_conns), 1, 1000000, "N",
+	{ "max-conns", 0, OPT_UINT, OFF(max_conns), 1, BOUND_CONNS_MAX, "N",
 	    "most open client connections" },
-	{ "max-conns-per-ip", 0, OPT_UINT, OFF(max_conns_per_ip), 0, 1000000,
-	    "N", "most open connections from one address (0: no cap)" },
+	{ "max-conns-per-ip", 0, OPT_UINT, OFF(max_conns_per_ip), 0,
+	    BOUND_CONNS_MAX, "N",
+	    "most open connections from one address (0: no cap)" },
 	{ "header-timeout", 0, OPT_MS, OFF(header_timeout_ms), 1, 3600000, "S",
 	    "seconds to receive a request head (408)" },
 	{ "body-timeout", 0, OPT_MS, OFF(body_timeout_ms), 1, 3600000, "S",
@@ -121,6 +112,18 @@ static const struct opt opts[] = {
 	    "S", "seconds a script may stay silent" },
 	{ "max-cgi", 0, OPT_UINT, OFF(max_cgi), 1, BOUND_CGI_CHILDREN, "N",
 	    "scripts running at once (503 past it)" },
+	{ "cgi-rlimit-cpu", 0, OPT_U64, OFF(cgi_rlimit_cpu), 1, 86400 * 10, "S",
+	    "CPU seconds a script may use (RLIMIT_CPU; default 10 x "
+	    "--cgi-timeout)" },
+	{ "cgi-rlimit-as", 0, OPT_U64SIZE, OFF(cgi_rlimit_as), 1 << 20,
+	    1ull << 46, "BYTES",
+	    "address space of a script (RLIMIT_AS; default none)" },
+	{ "cgi-rlimit-nproc", 0, OPT_U64, OFF(cgi_rlimit_nproc), 1, 1000000,
+	    "N",
+	    "processes of the scripts' user (RLIMIT_NPROC; default none)" },
+	{ "cgi-rlimit-fsize", 0, OPT_U64SIZE, OFF(cgi_rlimit_fsize), 1,
+	    1ull << 46, "BYTES",
+	    "largest file a script may write (RLIMIT_FSIZE; default none)" },
 	{ "help", 'h', OPT_HELP, 0, 0, 0, NULL, "show this help" },
 	{ "version", 'V', OPT_VERSION, 0, 0, 0, NULL, "show the version" },
 };
@@ -140,8 +143,8 @@ config_init(struct config *cf)
 	cf->max_head = BOUND_HEAD_BYTES;
 	cf->max_fields = BOUND_HEAD_FIELDS;
 	cf->max_body = BOUND_BODY_BYTES;
-	cf->max_conns = 10000;
-	cf->max_conns_per_ip = 256;
+	cf->max_conns = BOUND_CONNS;
+	cf->max_conns_per_ip = BOUND_CONNS_PER_IP;
 	cf->header_timeout_ms = 10000;
 	cf->body_timeout_ms = 30000;
 	cf->keepalive_timeout_ms = 15000;
@@ -453,6 +456,14 @@ apply(struct config *cf, const struct opt *o, const char *val, int depth,
 		else
 			*(size_t *)(void *)(base + o->off) = (size_t)n;
 		return 0;
+	case OPT_U64:
+	case OPT_U64SIZE:
+		if ((o->kind == OPT_U64 ? str_to_u64(str_from(val), o->max, &n)
+		                        : parse_size(val, o->max, &n)) == -1 ||
+		    n < o->min)
+			goto bad;
+		*(uint64_t *)(void *)(base + o->off) = n;
+		return 0;
 	case OPT_MS:
 		if (parse_ms(val, o->min, o->max, &n) == -1)
 			goto bad;
@@ -481,7 +492,8 @@ apply(struct config *cf, const struct opt *o, const char *val, int depth,
 		    strerror(errno));
 	return 0;
 bad:
-	if (o->kind == OPT_UINT || o->kind == OPT_SIZE || o->kind == OPT_MS)
+	if (o->kind == OPT_UINT || o->kind == OPT_SIZE || o->kind == OPT_U64 ||
+	    o->kind == OPT_U64SIZE || o->kind == OPT_MS)
 		return fail(errbuf, errlen,
 		    "--%s: invalid value '%.64s' (%llu..%llu%s)", o->name,
 		    val != NULL ? val : "", (unsigned long long)o->min,

@@ -65,6 +65,11 @@ struct config {
 	uint64_t cgi_timeout_ms;
 	uint64_t cgi_idle_timeout_ms;
 	unsigned max_cgi;
+	/* Resource limits for scripts (setrlimit in the child); 0: unset. */
+	uint64_t cgi_rlimit_cpu;   /* seconds; 0: 10 x cgi_timeout */
+	uint64_t cgi_rlimit_as;    /* bytes */
+	uint64_t cgi_rlimit_nproc; /* processes */
+	uint64_t cgi_rlimit_fsize; /* bytes */
 };
 
 /* What config_args() asks the caller to do next. */
