@@ -40,6 +40,8 @@ cgi_job_new(struct cgi *g, struct conn *c)
 	j->g = g;
 	j->c = c;
 	j->lp = conn_loop(c);
+	j->w = conn_worker(c);
+	j->w->cgi_jobs++;
 	j->id = atomic_fetch_add(&g->ids, 1) + 1;
 	j->spool_fd = j->file_fd = -1;
 	j->ch.pidfd = j->ch.in_fd = j->ch.out_fd = j->ch.err_fd = -1;
@@ -85,6 +87,8 @@ close_pipes(struct cgi_job *j)
 void
 cgi_job_free(struct cgi_job *j)
 {
+	struct server_worker *w;
+
 	close_pipes(j);
 	unwatch_close(j, &j->ch.pidfd);
 	loop_timer_stop(j->lp, &j->t_head);
@@ -109,7 +113,10 @@ cgi_job_free(struct cgi_job *j)
 	buf_fini(&j->out);
 	buf_fini(&j->fields);
 	buf_fini(&j->err);
+	w = j->w;
 	free(j);
+	w->cgi_jobs--;
+	server_worker_maybe_stop(w);
 }
 
 /* Frees j once nobody needs it: no conn, no child, no pending kill. */

@@ -29,6 +29,7 @@
 struct conn;
 struct route;
 struct server;
+struct server_worker;
 
 /* Body bytes buffered for stdin before the client's body is paused. */
 #define CGI_IN_HIGH 65536
@@ -75,6 +76,7 @@ struct cgi_job {
 	struct cgi *g;
 	struct conn *c; /* NULL once conn let go (end, error, abort) */
 	struct loop *lp;
+	struct server_worker *w; /* counts the job in w->cgi_jobs */
 	unsigned long id;
 	int depth;     /* callbacks active: free only at 0 */
 	bool has_slot; /* counted in g->running */

@@ -177,8 +177,7 @@ conn_release(struct conn *c)
 		free(c->in);
 		free(c);
 	}
-	if (w->stopping && w->nconns == 0)
-		loop_stop(w->lp);
+	server_worker_maybe_stop(w);
 }
 
 /* Closes c now, or as soon as no conn_run() is active on it. */
@@ -306,6 +305,12 @@ struct loop *
 conn_loop(const struct conn *c)
 {
 	return c->w->lp;
+}
+
+struct server_worker *
+conn_worker(const struct conn *c)
+{
+	return c->w;
 }
 
 const char *

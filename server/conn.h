@@ -117,6 +117,8 @@ const struct http_head *conn_head(const struct conn *c);
 const struct server *conn_server(const struct conn *c);
 /* The worker's loop, for the handler's own fds and timers. */
 struct loop *conn_loop(const struct conn *c);
+/* The worker (for its shutdown bookkeeping: server_worker_maybe_stop). */
+struct server_worker *conn_worker(const struct conn *c);
 /* The client's address and port; the local address and port. */
 const char *conn_peer(const struct conn *c);
 unsigned conn_peer_port(const struct conn *c);

@@ -31,6 +31,11 @@
 #define SERVER_BACKLOG      1024
 #define SERVER_ACCEPT_BATCH 64
 #define SERVER_PAUSE_MS     100
+/*
+ * After the shutdown grace, how long a worker waits for its CGI jobs to be
+ * reaped: the SIGTERM-to-SIGKILL grace (2 s, cgi_job.h) and a margin.
+ */
+#define SERVER_CGI_EXIT_MS 5000
 
 static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
     __attribute__((__format__(__printf__, 3, 4)));
@@ -370,6 +375,23 @@ on_accept(struct loop *lp, int lfd, unsigned events, void *arg)
 	}
 }
 
+void
+server_worker_maybe_stop(struct server_worker *w)
+{
+	if (w->stopping && w->nconns == 0 && w->cgi_jobs == 0)
+		loop_stop(w->lp);
+}
+
+/* The scripts' groups had SIGTERM, the grace and SIGKILL: stop anyway. */
+static void
+on_drain_end(struct loop *lp, void *arg)
+{
+	struct server_worker *w = arg;
+
+	log_warn("shutdown: %zu CGI jobs not reaped", w->cgi_jobs);
+	loop_stop(lp);
+}
+
 static void
 on_drain(struct loop *lp, void *arg)
 {
@@ -378,8 +400,19 @@ on_drain(struct loop *lp, void *arg)
 	if (w->nconns > 0)
 		log_warn("shutdown: closing %zu connections still open",
 		    w->nconns);
+	/*
+	 * Aborting a CGI request sends SIGTERM to its group and SIGKILL
+	 * after the grace (cgi_job_kill); the loop runs on until every job
+	 * is reaped, bounded by SERVER_CGI_EXIT_MS.
+	 */
 	conn_close_all(w);
-	loop_stop(lp);
+	if (w->cgi_jobs == 0) {
+		loop_stop(lp);
+		return;
+	}
+	if (loop_timer_start(lp, &w->drain, SERVER_CGI_EXIT_MS, on_drain_end,
+	        w) == -1)
+		loop_stop(lp);
 }
 
 static void
@@ -406,7 +439,7 @@ on_wake(struct loop *lp, int fd, unsigned events, void *arg)
 		}
 	}
 	conn_close_idle(w);
-	if (w->nconns == 0) {
+	if (w->nconns == 0 && w->cgi_jobs == 0) {
 		loop_stop(lp);
 		return;
 	}

@@ -50,6 +50,12 @@ struct server_worker {
 	struct loop_timer drain; /* shutdown deadline */
 	struct conn *conns;      /* every open connection (doubly linked) */
 	size_t nconns;
+	/*
+	 * CGI jobs of this worker not yet freed (a child not reaped, or a
+	 * kill pending). A stopping worker waits for them, so the SIGKILL
+	 * after the grace is sent before the server exits.
+	 */
+	size_t cgi_jobs;
 	struct conn *spare; /* freed connections kept for reuse */
 	size_t nspare;
 	struct buf alog;           /* access lines waiting for the flush */
@@ -105,6 +111,11 @@ int server_start(struct server *srv);
  * closes the rest; returns when all workers have exited.
  */
 void server_stop(struct server *srv);
+/*
+ * Ends w's loop once w is stopping and has neither connections nor CGI
+ * jobs left; called (on w's thread) whenever one of them goes away.
+ */
+void server_worker_maybe_stop(struct server_worker *w);
 
 /* Releases everything server_open made. */
 void server_close(struct server *srv);
