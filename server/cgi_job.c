@@ -96,6 +96,7 @@ cgi_job_free(struct cgi_job *j)
 	loop_timer_stop(j->lp, &j->t_total);
 	loop_timer_stop(j->lp, &j->t_kill);
 	loop_timer_stop(j->lp, &j->t_queue);
+	loop_timer_stop(j->lp, &j->t_reap);
 	cgi_job_slot_release(j);
 	if (j->spool_fd >= 0)
 		(void)close(j->spool_fd);
@@ -478,6 +479,19 @@ cgi_job_spawn(struct cgi_job *j)
 
 static void job_reaped(struct cgi_job *j);
 
+/* Reaps the child if it has exited; true when it was. */
+static bool
+reap_now(struct cgi_job *j)
+{
+	if (cgi_spawn_reap(&j->ch, &j->ex) != 1)
+		return false;
+	loop_timer_stop(j->lp, &j->t_reap);
+	j->reaped = true;
+	cgi_job_slot_release(j);
+	job_reaped(j);
+	return true;
+}
+
 static void
 on_pidfd(struct loop *lp, int fd, unsigned ev, void *arg)
 {
@@ -488,12 +502,44 @@ on_pidfd(struct loop *lp, int fd, unsigned ev, void *arg)
 	(void)ev;
 	cgi_job_ref(j);
 	(void)loop_unwatch(j->lp, j->ch.pidfd);
-	if (cgi_spawn_reap(&j->ch, &j->ex) == 1) {
-		j->reaped = true;
-		cgi_job_slot_release(j);
-		job_reaped(j);
+	(void)reap_now(j);
+	cgi_job_unref(j);
+}
+
+/*
+ * Without a pidfd (pidfd_open ENOSYS, e.g. under valgrind 3.19): polls
+ * wait4(pid, WNOHANG) for this child only (never -1, so no other child is
+ * taken), every CGI_REAP_POLL_MIN_MS at first, doubling to
+ * CGI_REAP_POLL_MAX_MS; stdout's EOF polls at once.
+ */
+static void
+on_reap_timer(struct loop *lp, void *arg)
+{
+	struct cgi_job *j = arg;
+
+	(void)lp;
+	if (j->reaped || j->ch.pid <= 0)
+		return;
+	cgi_job_ref(j);
+	if (!reap_now(j)) {
+		j->reap_ms *= 2;
+		if (j->reap_ms < CGI_REAP_POLL_MIN_MS)
+			j->reap_ms = CGI_REAP_POLL_MIN_MS;
+		if (j->reap_ms > CGI_REAP_POLL_MAX_MS)
+			j->reap_ms = CGI_REAP_POLL_MAX_MS;
+		if (loop_timer_start(j->lp, &j->t_reap, j->reap_ms,
+		        on_reap_timer, j) == -1)
+			log_error("cgi %lu: reap timer: %s", j->id,
+			    strerror(errno));
 	}
 	cgi_job_unref(j);
+}
+
+static int
+reap_poll_start(struct cgi_job *j, uint64_t ms)
+{
+	j->reap_ms = ms;
+	return loop_timer_start(j->lp, &j->t_reap, ms, on_reap_timer, j);
 }
 
 /*
@@ -541,6 +587,8 @@ on_out(struct loop *lp, int fd, unsigned ev, void *arg)
 	if (r <= 0) {
 		unwatch_close(j, &j->ch.out_fd);
 		j->out_eof = true;
+		if (j->ch.pidfd == -1 && !j->reaped)
+			(void)reap_poll_start(j, 0); /* the exit is near */
 	} else {
 		j->out.len += (size_t)r;
 		j->out.data[j->out.len] = '\0';
@@ -558,7 +606,9 @@ cgi_job_watch(struct cgi_job *j)
 {
 	const struct config *cf = j->g->srv->cf;
 
-	if (loop_watch(j->lp, j->ch.pidfd, LOOP_READ, on_pidfd, j) == -1 ||
+	if ((j->ch.pidfd >= 0
+	            ? loop_watch(j->lp, j->ch.pidfd, LOOP_READ, on_pidfd, j)
+	            : reap_poll_start(j, CGI_REAP_POLL_MIN_MS)) == -1 ||
 	    loop_watch(j->lp, j->ch.out_fd, LOOP_READ, on_out, j) == -1 ||
 	    loop_watch(j->lp, j->ch.err_fd, LOOP_READ, on_err, j) == -1)
 		return -1;
@@ -817,6 +867,7 @@ cgi_job_reset(struct cgi_job *j)
 	loop_timer_stop(j->lp, &j->t_head);
 	loop_timer_stop(j->lp, &j->t_idle);
 	loop_timer_stop(j->lp, &j->t_total);
+	loop_timer_stop(j->lp, &j->t_reap);
 	memset(&j->ch, 0, sizeof(j->ch));
 	j->ch.pidfd = j->ch.in_fd = j->ch.out_fd = j->ch.err_fd = -1;
 	j->started = j->reaped = false;

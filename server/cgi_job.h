@@ -47,6 +47,9 @@ struct server_worker;
 #define CGI_QUEUE_POLL_MS 20
 /* How long a request may wait for a slot before 503. */
 #define CGI_QUEUE_MAX_MS 5000
+/* Without a pidfd: first and longest interval of polling for the exit. */
+#define CGI_REAP_POLL_MIN_MS 5
+#define CGI_REAP_POLL_MAX_MS 100
 /* The whole run may last this many times --cgi-timeout (P-06 total). */
 #define CGI_TOTAL_FACTOR 10
 
@@ -123,6 +126,8 @@ struct cgi_job {
 	int file_fd;
 
 	struct loop_timer t_head, t_idle, t_total, t_kill, t_queue;
+	struct loop_timer t_reap; /* no pidfd: polls the exit */
+	uint64_t reap_ms;
 	uint64_t queued_ms;
 };
 

@@ -16,6 +16,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -171,6 +173,9 @@ nonblock(int fd)
 	return fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* pidfd_open answered ENOSYS once: do not ask again. */
+static atomic_bool spawn_no_pidfd;
+
 int
 cgi_spawn_start(const struct cgi_spawn_req *rq, struct cgi_spawn_child *c)
 {
@@ -194,7 +199,18 @@ cgi_spawn_start(const struct cgi_spawn_req *rq, struct cgi_spawn_child *c)
 		goto fail;
 	}
 	c->pid = pid;
-	if ((c->pidfd = pidfd_open(pid, 0)) == -1) {
+	/*
+	 * No pidfd where the kernel (or valgrind 3.19, which does not know
+	 * syscall 434) answers ENOSYS: pidfd stays -1 and the caller polls
+	 * cgi_spawn_reap() for this pid instead. Remembered, so the failing
+	 * call is made once per process.
+	 */
+	if (atomic_load_explicit(&spawn_no_pidfd, memory_order_relaxed))
+		c->pidfd = -1;
+	else if ((c->pidfd = pidfd_open(pid, 0)) == -1 && errno == ENOSYS)
+		atomic_store_explicit(&spawn_no_pidfd, true,
+		    memory_order_relaxed);
+	else if (c->pidfd == -1) {
 		saved = errno;
 		(void)kill(-pid, SIGKILL);
 		(void)waitpid(pid, NULL, 0);

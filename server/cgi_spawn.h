@@ -41,7 +41,9 @@ struct cgi_spawn_req {
 struct cgi_spawn_child {
 	pid_t pid;  /* also the process group id; 0 once reaped */
 	pid_t pgid; /* the group, kept after reaping for stray members */
-	int pidfd;  /* readable when the child exits; -1 if closed */
+	int pidfd;  /* readable when the child exits; -1 if closed, or
+	               when pidfd_open is missing (ENOSYS): then poll
+	               cgi_spawn_reap() */
 	int in_fd;  /* write end of stdin's pipe, or -1 */
 	int out_fd; /* read end of stdout's pipe */
 	int err_fd; /* read end of stderr's pipe */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <linux/openat2.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,20 +70,98 @@ route_take_fd(struct route *rt)
 	return fd;
 }
 
+/* openat2 answered ENOSYS once (kernel < 5.6, valgrind 3.19). */
+static atomic_bool route_no_openat2;
+
+/*
+ * The fallback for openat2: one openat(O_NOFOLLOW) per segment of rel, so
+ * nothing is resolved by the kernel across a symlink; a symlink anywhere
+ * (ELOOP) or a ".." segment (EXDEV) fails. Stricter than RESOLVE_BENEATH,
+ * which follows a symlink that stays inside: such a link is 404 here.
+ */
+static int
+open_walk(int dirfd, const char *rel, int flags)
+{
+	char seg[NAME_MAX + 1];
+	const char *p = rel, *slash;
+	int dir = dirfd, fd = -1, saved;
+	struct stat st;
+	size_t n;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		slash = strchr(p, '/');
+		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		while (slash != NULL && slash[1] == '/')
+			slash++;
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(seg, n == 0 ? "." : p, n == 0 ? 1 : n);
+		seg[n == 0 ? 1 : n] = '\0';
+		if (strcmp(seg, "..") == 0) {
+			errno = EXDEV;
+			goto fail;
+		}
+		if (slash != NULL && slash[1] != '\0') {
+			fd = openat(dir, seg,
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		} else {
+			/* the last segment ("a/" asks for a folder) */
+			fd = openat(dir, seg,
+			    flags | O_NOFOLLOW |
+			        (slash != NULL ? O_DIRECTORY : 0));
+			if (fd != -1 && (flags & O_PATH) &&
+			    (fstat(fd, &st) == -1 || S_ISLNK(st.st_mode))) {
+				(void)close(fd);
+				fd = -1;
+				errno = ELOOP;
+			}
+		}
+		if (dir != dirfd) {
+			saved = errno;
+			(void)close(dir);
+			errno = saved;
+		}
+		dir = dirfd;
+		if (fd == -1)
+			return -1;
+		if (slash == NULL || slash[1] == '\0')
+			return fd;
+		dir = fd;
+		p = slash + 1;
+	}
+fail:
+	if (dir != dirfd)
+		(void)close(dir);
+	return -1;
+}
+
 int
 route_open_beneath(int dirfd, const char *rel, int flags)
 {
 	struct open_how how;
 	long fd;
+	int oflags =
+	    flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY | O_NONBLOCK);
+
+	if (atomic_load_explicit(&route_no_openat2, memory_order_relaxed))
+		return open_walk(dirfd, rel, oflags);
 
 	memset(&how, 0, sizeof(how));
 	/* openat2 refuses other flags next to O_PATH (EINVAL). */
-	how.flags = (uint64_t)(flags | O_CLOEXEC |
-	    ((flags & O_PATH) ? 0 : O_NOCTTY | O_NONBLOCK));
+	how.flags = (uint64_t)oflags;
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
 	do {
 		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 	} while (fd == -1 && errno == EAGAIN); /* RESOLVE races: retry */
+	if (fd == -1 && errno == ENOSYS) {
+		atomic_store_explicit(&route_no_openat2, true,
+		    memory_order_relaxed);
+		return open_walk(dirfd, rel, oflags);
+	}
 	return (int)fd;
 }
 
