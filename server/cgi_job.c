@@ -48,6 +48,7 @@ cgi_job_new(struct cgi *g, struct conn *c)
 	buf_init(&j->out, CGI_READ_CHUNK + BOUND_CGI_RESP_HEAD);
 	buf_init(&j->in, CGI_IN_HIGH + CONN_BODY_CHUNK);
 	buf_init(&j->err, CGI_STDERR_LINE);
+	buf_init(&j->reason, BOUND_CGI_RESP_LINE);
 	return j;
 }
 
@@ -114,6 +115,7 @@ cgi_job_free(struct cgi_job *j)
 	buf_fini(&j->out);
 	buf_fini(&j->fields);
 	buf_fini(&j->err);
+	buf_fini(&j->reason);
 	w = j->w;
 	free(j);
 	w->cgi_jobs--;
@@ -678,7 +680,9 @@ send_head(struct cgi_job *j)
 		fr = CONN_FRAME_LENGTH; /* conn enforces it (H-9110-8.6-b) */
 		len = r->content_length;
 	}
-	if (conn_response_head(j->c, r->status,
+	/* S-6.3.3-b: the script's phrase when valid (conn checks it). */
+	if (conn_response_head_phrase(j->c, r->status,
+	        (struct str){ j->reason.data, j->reason.len },
 	        (struct str){ buf_cstr(&j->fields), j->fields.len }, fr,
 	        len) == -1) {
 		cgi_job_fail(j, 500, "cannot queue the response head");
@@ -729,7 +733,10 @@ parse_head(struct cgi_job *j)
 		return false;
 	}
 	loop_timer_stop(j->lp, &j->t_head);
-	if (build_fields(j) == -1) {
+	buf_reset(&j->reason);
+	if (build_fields(j) == -1 ||
+	    buf_append(&j->reason, j->resp.reason.p, j->resp.reason.len) ==
+	        -1) {
 		cgi_job_fail(j, 500, "out of memory");
 		return false;
 	}

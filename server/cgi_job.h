@@ -116,6 +116,7 @@ struct cgi_job {
 	struct cgi_resp resp;
 	struct str names[BOUND_CGI_RESP_FIELDS], values[BOUND_CGI_RESP_FIELDS];
 	struct buf fields;
+	struct buf reason; /* the Status phrase, copied: out is consumed */
 
 	/* stderr. */
 	struct buf err;

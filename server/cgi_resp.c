@@ -153,6 +153,7 @@ parse_status(struct cgi_resp *r, struct str v)
 	code = (v.p[0] - '0') * 100 + (v.p[1] - '0') * 10 + (v.p[2] - '0');
 	r->status = code;
 	r->reason = str_trim((struct str){ v.p + 3, v.len - 3 });
+	r->own_reason = r->reason.len > 0;
 	return true;
 }
 
@@ -293,7 +294,8 @@ cgi_resp_parse(struct cgi_resp *r, const char *buf, size_t len, size_t *used)
 	    ncl == 1 && str_to_u64(cl, UINT64_MAX / 2, &r->content_length) == 0;
 	if ((rc = classify(r)) != CGI_RESP_DONE)
 		return rc;
-	if (r->reason.len == 0)
+	if (r->reason.len == 0 &&
+	    strcmp(cgi_resp_reason(r->status), "Unknown") != 0)
 		r->reason = str_from(cgi_resp_reason(r->status));
 	*used = end;
 	return CGI_RESP_DONE;

@@ -42,6 +42,7 @@ struct cgi_resp {
 	enum cgi_resp_kind kind;
 	int status;              /* 200 when no Status field */
 	struct str reason;       /* the script's phrase, or a standard one */
+	bool own_reason;         /* reason is the script's */
 	struct str content_type; /* p == NULL: none */
 	struct str location;     /* p == NULL: none */
 	bool has_length;         /* one valid Content-Length was given */

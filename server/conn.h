@@ -137,6 +137,13 @@ void conn_body_resume(struct conn *c);
  */
 int conn_response_head(struct conn *c, int status, struct str fields,
     enum conn_framing framing, uint64_t length);
+/*
+ * The same with phrase as the status line's reason when it is a valid
+ * reason-phrase (HTAB/SP/VCHAR/obs-text), else the standard one. phrase
+ * is borrowed for the call.
+ */
+int conn_response_head_phrase(struct conn *c, int status, struct str phrase,
+    struct str fields, enum conn_framing framing, uint64_t length);
 /* Queues body bytes; returns how many were taken (see above), -1 if the
  * connection is already failing (the handler then waits for on_abort). */
 ssize_t conn_write(struct conn *c, const void *p, size_t n);

@@ -99,6 +99,14 @@ int
 conn_response_head(struct conn *c, int status, struct str fields,
     enum conn_framing framing, uint64_t length)
 {
+	return conn_response_head_phrase(c, status, (struct str){ NULL, 0 },
+	    fields, framing, length);
+}
+
+int
+conn_response_head_phrase(struct conn *c, int status, struct str phrase,
+    struct str fields, enum conn_framing framing, uint64_t length)
+{
 	struct str conn_line;
 	bool nobody = str_eq(c->head.method, STR_LIT("HEAD")) ||
 	    status == 204 || status == 304 || status < 200;
@@ -114,7 +122,8 @@ conn_response_head(struct conn *c, int status, struct str fields,
 	if (c->body_want && c->continue_due)
 		c->close_after = true; /* the body may never come: no reuse */
 	conn_line = conn_out_connection(c);
-	if (response_status(&c->out, status, conn_out_date(c)) == -1 ||
+	if (response_status_phrase(&c->out, status, phrase, conn_out_date(c)) ==
+	        -1 ||
 	    buf_append(&c->out, fields.p, fields.len) == -1)
 		return -1;
 	if (framing == CONN_FRAME_LENGTH && status >= 200 && status != 204 &&

@@ -89,13 +89,35 @@ put(struct buf *out, const char *s)
 	return buf_append(out, s, strlen(s));
 }
 
+bool
+response_phrase_ok(struct str phrase)
+{
+	for (size_t i = 0; i < phrase.len; i++) {
+		unsigned char ch = (unsigned char)phrase.p[i];
+
+		if (ch != '\t' && ch != ' ' && (ch < 0x21 || ch == 0x7f))
+			return false;
+	}
+	return true;
+}
+
 int
 response_status(struct buf *out, int status, const char *date)
 {
+	return response_status_phrase(out, status, (struct str){ NULL, 0 },
+	    date);
+}
+
+int
+response_status_phrase(struct buf *out, int status, struct str phrase,
+    const char *date)
+{
+	if (phrase.len == 0 || !response_phrase_ok(phrase))
+		phrase = str_from(response_reason(status));
 	if (buf_reserve(out, 128) == -1 || put(out, "HTTP/1.1 ") == -1 ||
 	    response_u64(out, (uint64_t)status) == -1 ||
 	    buf_putc(out, ' ') == -1 ||
-	    put(out, response_reason(status)) == -1 ||
+	    buf_append(out, phrase.p, phrase.len) == -1 ||
 	    put(out, "\r\nDate: ") == -1 || put(out, date) == -1 ||
 	    put(out, "\r\nServer: " RESPONSE_SERVER "\r\n") == -1)
 		return -1;

@@ -37,6 +37,15 @@ const char *response_reason(int status);
  * 0, or -1 with errno from buf.
  */
 int response_status(struct buf *out, int status, const char *date);
+/*
+ * The same with phrase as the reason when it is non-empty and made of
+ * HTAB, SP, VCHAR and obs-text only (RFC 9112 4); otherwise the standard
+ * phrase (checklist S-6.3.3-b).
+ */
+int response_status_phrase(struct buf *out, int status, struct str phrase,
+    const char *date);
+/* phrase is a valid reason-phrase (HTAB / SP / VCHAR / obs-text)? */
+bool response_phrase_ok(struct str phrase);
 
 /* Appends "<name>: <value>\r\n". 0, or -1 with errno from buf. */
 int response_field(struct buf *out, const char *name, struct str value);
