@@ -81,10 +81,13 @@ $(B)/libcgi.so: $(LIB_OBJ)
 	ln -sf libcgi.so.$(VERSION) $(B)/libcgi.so.$(SOMAJOR)
 	ln -sf libcgi.so.$(VERSION) $@
 
+# The .pc file names the install paths, so install writes it anew for the
+# PREFIX it is given; $(B)/libcgi.pc is the default PREFIX's copy.
+PCSED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|'
 $(B)/libcgi.pc: libcgi.pc.in Makefile
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(PCSED) $< > $@
 
 # The server links libcgi's objects directly and may use its internals.
 $(B)/cgihttpd: $(B)/server/main.o $(SRV_OBJ) $(LIB_OBJ)
@@ -152,7 +155,7 @@ install: all
 	install -m 755 $(B)/libcgi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libcgi.so.$(VERSION)
 	ln -sf libcgi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libcgi.so.$(SOMAJOR)
 	ln -sf libcgi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libcgi.so
-	install -m 644 $(B)/libcgi.pc $(DESTDIR)$(LIBDIR)/pkgconfig/libcgi.pc
+	$(PCSED) libcgi.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libcgi.pc
 	for f in man/*.[358]; do [ -f "$$f" ] || continue; \
 	    s=$${f##*.}; install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done
 
