@@ -27,7 +27,12 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ifeq ($(CI),true)
 WERROR  ?= 1
 endif
+# The server is linked statically by default: its idle RSS drops from about
+# 2.2 MiB to 1.2 MiB (the dynamic loader and libc's relocated pages are
+# gone), see docs/NOTES.md. Sanitizer and valgrind builds need it dynamic.
+STATIC  ?= 1
 ifeq ($(SANITIZE),1)
+STATIC   = 0
 B        = build-asan
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all
 CFLAGS   = -O1 -g -fno-omit-frame-pointer $(SAN)
@@ -91,7 +96,11 @@ $(B)/libcgi.pc: libcgi.pc.in Makefile
 
 # The server links libcgi's objects directly and may use its internals.
 $(B)/cgihttpd: $(B)/server/main.o $(SRV_OBJ) $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@# glibc warns that getpwnam/getaddrinfo want its NSS modules at run
+	@# time: true (see docs/NOTES.md), and said once here, not every build.
+	$(CC) $(if $(filter 1,$(STATIC)),-static) $(LDFLAGS) -o $@ $^ $(LDLIBS) \
+	    2>$@.ld || { cat $@.ld; rm -f $@; exit 1; }
+	@grep -v -e 'statically linked applications' -e 'in function' $@.ld || true
 
 $(B)/tests/unit/%: tests/unit/%.c $(SRV_OBJ) $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -142,8 +151,9 @@ lint:
 
 # The unit suites under valgrind, then the e2e suite with the server itself
 # run under valgrind (CGIHTTPD_WRAP): any error or leak is a failure.
-valgrind: all
-	@sh scripts/valgrind.sh $(B)
+valgrind:
+	$(MAKE) B=build-vg STATIC=0 all
+	@sh scripts/valgrind.sh build-vg
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
@@ -167,6 +177,6 @@ uninstall:
 	    s=$${f##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
 
 clean:
-	rm -rf build build-asan build-fuzz tests/out
+	rm -rf build build-asan build-fuzz build-vg tests/out
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -10,16 +10,45 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "str.h"
 
+/*
+ * Looks the user up in /etc/passwd itself, through fgetpwent, not NSS:
+ * cgihttpd is linked statically (docs/NOTES.md), and a static getpwnam
+ * that misses in "files" goes on to dlopen the next nsswitch module, which
+ * crashes. System users such as nobody live in /etc/passwd.
+ */
+static int
+find_user(const char *user, uid_t *uid, gid_t *gid)
+{
+	FILE *fp;
+	struct passwd *pw;
+	int found = 0;
+
+	if ((fp = fopen("/etc/passwd", "re")) == NULL)
+		return -1;
+	while ((pw = fgetpwent(fp)) != NULL) {
+		if (strcmp(pw->pw_name, user) == 0) {
+			*uid = pw->pw_uid;
+			*gid = pw->pw_gid;
+			found = 1;
+			break;
+		}
+	}
+	(void)fclose(fp);
+	if (!found)
+		errno = ENOENT;
+	return found ? 0 : -1;
+}
+
 int
 privdrop_prepare(struct privdrop *pd, const char *user)
 {
-	struct passwd *pw;
 	uint64_t n;
 	size_t len = strlen(user);
 
@@ -28,9 +57,8 @@ privdrop_prepare(struct privdrop *pd, const char *user)
 		return 0;
 	pd->needed = true;
 	errno = 0;
-	if ((pw = getpwnam(user)) != NULL) {
-		pd->uid = pw->pw_uid;
-		pd->gid = pw->pw_gid;
+	if (find_user(user, &pd->uid, &pd->gid) == 0) {
+		/* found by name */
 	} else if (str_to_u64(str_from(user), 0x7fffffff, &n) == 0) {
 		pd->uid =
 		    (uid_t)n; /* a bare uid, with the same number as gid */
