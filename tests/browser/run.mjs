@@ -47,15 +47,19 @@ function startServer() {
 	let err = '';
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => fail(`no listening line within ${START_MS} ms`), START_MS);
+		let started = false;
 		function fail(why) {
+			if (started)
+				return; // a later exit is main()'s business
 			clearTimeout(timer);
-			stopServer({ proc });
+			stopServer({ proc }).finally(() => fs.rmSync(tmp, { recursive: true, force: true }));
 			reject(new Error(`cgihttpd did not start: ${why}\nstdout: ${out}\nstderr: ${err}`));
 		}
 		proc.stdout.on('data', (d) => {
 			out += d;
 			const m = LISTEN_RE.exec(out);
-			if (m) {
+			if (m && !started) {
+				started = true;
 				clearTimeout(timer);
 				resolve({ proc, url: `http://${m[1]}:${m[2]}`, tmp, logs });
 			}

@@ -35,10 +35,14 @@ def stage_site():
     state = os.path.join(tmp, "state")
     env = dict(os.environ, EXAMPLES_SITE=site, EXAMPLES_STATE=state,
                EXAMPLES_STAGE_ONLY="1")
-    out = subprocess.run(["sh", "scripts/run-examples.sh", BUILD, "0"], cwd=ROOT,
-                         env=env, capture_output=True, timeout=60)
-    if out.returncode != 0:
-        raise RuntimeError("staging failed: %r" % out.stderr)
+    try:
+        out = subprocess.run(["sh", "scripts/run-examples.sh", BUILD, "0"], cwd=ROOT,
+                             env=env, capture_output=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError("staging failed: %r %r" % (out.stdout, out.stderr))
+    except BaseException:
+        shutil.rmtree(tmp, True)
+        raise
     return tmp, site, state
 
 
