@@ -16,7 +16,7 @@ total_f=0
 
 # count NAME LOGFILE RC: add the suite's closing line to the totals.
 count() {
-	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
+	line=$(grep -a -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "suite $1: no closing line (exit $3): counted as 1 failure"
 		total_f=$((total_f + 1))
@@ -39,9 +39,9 @@ run_suite() { # NAME CMD...
 	echo "== $name"
 	"$@" >"$log" 2>&1
 	rc=$?
-	grep -vE '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 60
+	grep -a -vE '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 60
 	count "$name" "$log" "$rc"
-	tail -n 1 "$log" | grep -qE 'passed' && tail -n 1 "$log"
+	tail -n 1 "$log" | grep -aqE 'passed' && tail -n 1 "$log"
 }
 
 unit() {
