@@ -22,7 +22,7 @@ done
 # 2. Banned functions (STYLE Rule 8).
 banned='\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|alloca)[[:space:]]*\('
 for f in $CFILES; do
-	if grep -nE "$banned" "$f" | grep -v '^\s*\*' | grep -vE '(snprintf|vsnprintf)\(' >/tmp/lint.$$ 2>/dev/null &&
+	if grep -nE "$banned" "$f" | grep -vE '^[0-9]+:[[:space:]]*(/\*|\*)' | grep -vE '(snprintf|vsnprintf)\(' >/tmp/lint.$$ 2>/dev/null &&
 	    [ -s /tmp/lint.$$ ]; then
 		bad "$f: banned function: $(head -n 1 /tmp/lint.$$)"
 	else
