@@ -35,6 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cookie_pair pairs[8];
 	struct form_limits lim;
 	struct form *f;
+	const struct form_field *fld;
 	const char *hdr = (const char *)data;
 	size_t n, i;
 	enum cookie_rc rc;
@@ -57,11 +58,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err != (rc == COOKIE_OK ? FORM_OK : FORM_ECOOKIES) ||
 	    f->nfields != n)
 		__builtin_trap();
-	for (i = 0; i < n; i++)
-		if (f->fields[i].raw_len != pairs[i].value.len ||
-		    f->fields[i].name_len != pairs[i].name.len ||
-		    f->fields[i].value_len > f->fields[i].raw_len)
+	for (i = 0; i < n; i++) {
+		fld = form_field_at(f, i);
+		if (fld->raw_len != pairs[i].value.len ||
+		    fld->name_len != pairs[i].name.len ||
+		    fld->value_len > fld->raw_len)
 			__builtin_trap();
+	}
 	form_free(f);
 	return 0;
 }

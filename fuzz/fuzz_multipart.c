@@ -109,6 +109,7 @@ through_form(const char *p, size_t n, size_t chunk)
 {
 	struct form_limits lim;
 	struct form *f;
+	const struct form_field *fld;
 	struct reader rd = { p, n, 0, chunk };
 	char cl[32];
 	enum form_err err;
@@ -131,12 +132,13 @@ through_form(const char *p, size_t n, size_t chunk)
 		__builtin_trap(); /* a failed body leaves no field */
 	if (f->nfields > lim.max_fields)
 		__builtin_trap();
-	for (i = 0; i < f->nfields; i++)
-		if (f->fields[i].name_len > lim.max_name ||
-		    (f->fields[i].file == NULL &&
-		        f->fields[i].value_len > lim.max_value) ||
-		    f->fields[i].value[f->fields[i].value_len] != '\0')
+	for (i = 0; i < f->nfields; i++) {
+		fld = form_field_at(f, i);
+		if (fld->name_len > lim.max_name ||
+		    (fld->file == NULL && fld->value_len > lim.max_value) ||
+		    fld->value[fld->value_len] != '\0')
 			__builtin_trap();
+	}
 	form_free(f);
 }
 

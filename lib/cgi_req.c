@@ -134,7 +134,7 @@ make_views(struct cgi_req *r)
 	if (r->fields == NULL || r->files == NULL)
 		return CGI_ENOMEM;
 	for (i = 0; i < r->form->nfields; i++) {
-		ff = &r->form->fields[i];
+		ff = form_field_at(r->form, i);
 		cf = &r->fields[i];
 		cf->name = ff->name;
 		cf->name_len = ff->name_len;

@@ -2,9 +2,11 @@
  * form.c - the per-request field store and body reader (form.h).
  *
  * Strings live in blocks chained from f->mem and released together by
- * form_free; the field array grows by doubling. Values are collected in
- * bounded buffers while a parser streams them, and stored when the field
- * is complete, so a truncated field is never reported. Uploads past
+ * form_free; string blocks double in size up to FORM_ARENA_MAX, and
+ * field slots come in doubling blocks that never move (form.h), so no
+ * field or string is ever copied to grow the store. A urlencoded field is
+ * decoded straight into the string block, and counted only when it is
+ * complete, so a truncated field is never reported. Uploads past
  * spill_threshold go to an unlinked temp file (O_TMPFILE, or mkostemp and
  * unlink, form_file.c), so memory does not depend on upload size.
  */
@@ -20,9 +22,10 @@
 #include "str.h"
 #include "urlencoded.h"
 
-#define FORM_READ_CHUNK   65536 /* bytes per read(2): one pipe's worth */
-#define FORM_MAX_PREAMBLE 65536 /* browsers send none; see form.h */
-#define FORM_ARENA_BLOCK  16384 /* small strings share blocks this big */
+#define FORM_READ_CHUNK   65536      /* bytes per read(2): one pipe's worth */
+#define FORM_MAX_PREAMBLE 65536      /* browsers send none; see form.h */
+#define FORM_ARENA_BLOCK  16384      /* the first string block */
+#define FORM_ARENA_MAX    (1u << 20) /* string blocks grow up to this */
 
 struct form_chunk {
 	struct form_chunk *next;
@@ -123,47 +126,101 @@ form_err_str(enum form_err err)
 	return "unknown form error";
 }
 
+/* A new block of size bytes owned by f, released by form_free. */
+static char *
+chunk_new(struct form *f, size_t size)
+{
+	struct form_chunk *c;
+
+	if (size > SIZE_MAX - sizeof(*c) ||
+	    (c = malloc(sizeof(*c) + size)) == NULL)
+		return NULL;
+	c->next = f->mem;
+	f->mem = c;
+	return (char *)c->align;
+}
+
 /*
- * n bytes owned by f, released by form_free; NULL on ENOMEM. Small
- * strings are carved from FORM_ARENA_BLOCK blocks: a form of many short
- * fields costs a few blocks, not two mallocs per field.
+ * Makes the current string block hold at least keep + need bytes, the
+ * first keep of which (a field being built at f->arena) move along to a
+ * new block if one is needed. Blocks double from FORM_ARENA_BLOCK up to
+ * FORM_ARENA_MAX, so a form of many short fields costs a few mallocs;
+ * -1 on ENOMEM.
+ */
+static int
+arena_reserve(struct form *f, size_t keep, size_t need)
+{
+	size_t size;
+	char *p;
+
+	if (need <= f->arena_left - keep)
+		return 0;
+	if (need > SIZE_MAX / 2 - keep)
+		return -1;
+	if (f->arena_next < FORM_ARENA_BLOCK)
+		f->arena_next = FORM_ARENA_BLOCK;
+	size = f->arena_next;
+	if (size < (keep + need) * 2)
+		size = (keep + need) * 2; /* a long value grows by doubling */
+	else if (f->arena_next < FORM_ARENA_MAX)
+		f->arena_next *= 2;
+	if ((p = chunk_new(f, size)) == NULL)
+		return -1;
+	if (keep > 0)
+		memcpy(p, f->arena, keep);
+	f->arena = p;
+	f->arena_left = size;
+	return 0;
+}
+
+/* Hands out the first n bytes of the current string block. */
+static char *
+arena_take(struct form *f, size_t n)
+{
+	char *p = f->arena;
+
+	f->arena += n;
+	f->arena_left -= n;
+	return p;
+}
+
+/*
+ * n bytes owned by f, aligned for any object, released by form_free;
+ * NULL on ENOMEM. Small ones are carved from the string blocks; big ones
+ * get their own block, so they do not waste the current one.
  */
 static void *
 mem_alloc(struct form *f, size_t n)
 {
-	struct form_chunk *c;
-	size_t align = sizeof(max_align_t), size;
-	void *p;
+	size_t align = sizeof(max_align_t);
+	size_t pad = (align - (uintptr_t)f->arena % align) % align;
 
-	if (n > SIZE_MAX - sizeof(*c) - align)
+	if (n > FORM_ARENA_BLOCK / 4)
+		return chunk_new(f, n);
+	if (pad > f->arena_left)
+		pad = f->arena_left;
+	(void)arena_take(f, pad);
+	if (arena_reserve(f, 0, n) == -1)
 		return NULL;
-	n = (n + align - 1) / align * align;
-	if (n <= f->arena_left) {
-		p = f->arena;
-		f->arena += n;
-		f->arena_left -= n;
-		return p;
-	}
-	size = n > FORM_ARENA_BLOCK / 4 ? n : FORM_ARENA_BLOCK;
-	if ((c = malloc(sizeof(*c) + size)) == NULL)
-		return NULL;
-	c->next = f->mem;
-	f->mem = c;
-	if (size == FORM_ARENA_BLOCK) {
-		f->arena = (char *)c->align + n;
-		f->arena_left = size - n;
-	}
-	return c->align;
+	return arena_take(f, n);
 }
 
-/* A NUL-terminated copy of p[0..n) owned by f. */
+/* A NUL-terminated copy of p[0..n) owned by f (not aligned: strings). */
 static char *
 mem_dup(struct form *f, const char *p, size_t n)
 {
 	char *s;
 
-	if (n == SIZE_MAX || (s = mem_alloc(f, n + 1)) == NULL)
+	if (n == SIZE_MAX)
 		return NULL;
+	if (n + 1 > FORM_ARENA_BLOCK / 4) {
+		if ((s = chunk_new(f, n + 1)) == NULL)
+			return NULL;
+	} else {
+		if (arena_reserve(f, 0, n + 1) == -1)
+			return NULL;
+		s = arena_take(f, n + 1);
+	}
 	if (n > 0)
 		memcpy(s, p, n);
 	s[n] = '\0';
@@ -185,15 +242,52 @@ form_new(const struct form_limits *lim)
 	return f;
 }
 
+/* The slot of field i: constant time, whatever the block. */
+static struct form_field *
+slot(const struct form *f, size_t i)
+{
+	/* Block k holds the fields with i / FORM_BLOCK0 + 1 in [2^k, 2^k+1). */
+	unsigned long long q = i / FORM_BLOCK0 + 1;
+	size_t k = 63 - (size_t)__builtin_clzll(q);
+
+	return &f->blocks[k][i - FORM_BLOCK0 * (((size_t)1 << k) - 1)];
+}
+
+const struct form_field *
+form_field_at(const struct form *f, size_t i)
+{
+	return slot(f, i);
+}
+
+/* A walk over the fields in arrival order, block by block. */
+struct form_iter {
+	size_t i, k, j; /* field i is slot j of block k */
+};
+
+/* The next field of the walk, or NULL after the last one. */
+static struct form_field *
+iter_next(const struct form *f, struct form_iter *it)
+{
+	if (it->i >= f->nfields)
+		return NULL;
+	if (it->j == (size_t)FORM_BLOCK0 << it->k) {
+		it->k++;
+		it->j = 0;
+	}
+	it->i++;
+	return &f->blocks[it->k][it->j++];
+}
+
 static void
 close_files(struct form *f, size_t from)
 {
-	size_t i;
+	struct form_iter it = { 0, 0, 0 };
+	struct form_field *fld;
 
-	for (i = from; i < f->nfields; i++) {
-		if (f->fields[i].file != NULL && f->fields[i].file->fd >= 0) {
-			(void)close(f->fields[i].file->fd);
-			f->fields[i].file->fd = -1;
+	while ((fld = iter_next(f, &it)) != NULL) {
+		if (it.i > from && fld->file != NULL && fld->file->fd >= 0) {
+			(void)close(fld->file->fd);
+			fld->file->fd = -1;
 		}
 	}
 }
@@ -202,6 +296,7 @@ void
 form_free(struct form *f)
 {
 	struct form_chunk *c, *next;
+	size_t k;
 
 	if (f == NULL)
 		return;
@@ -210,28 +305,36 @@ form_free(struct form *f)
 		next = c->next;
 		free(c);
 	}
-	free(f->fields);
+	for (k = 0; k < f->nblocks; k++)
+		free(f->blocks[k]);
 	buf_fini(&f->raw);
 	free(f);
 }
 
-/* Appends a field slot; its strings are filled by the caller. */
+/*
+ * The next field slot, zeroed; the caller fills it and then counts it
+ * (f->nfields++). A full store gets a new block twice the last one:
+ * nothing is copied, earlier fields do not move.
+ */
 static struct form_field *
 add_field(struct form *f)
 {
+	size_t base, k = f->nblocks;
 	struct form_field *nf;
-	size_t cap;
 
-	if (f->nfields == f->capfields) {
-		cap = f->capfields == 0 ? 16 : f->capfields * 2;
-		if (cap > SIZE_MAX / sizeof(*nf))
+	/* The slots of blocks 0..k-1: FORM_BLOCK0 * (2^k - 1). */
+	base = k == 0 ? 0 : FORM_BLOCK0 * (((size_t)1 << k) - 1);
+	if (f->nfields == base) {
+		if (k == FORM_NBLOCKS ||
+		    ((size_t)FORM_BLOCK0 << k) > SIZE_MAX / sizeof(*nf))
 			return NULL;
-		if ((nf = realloc(f->fields, cap * sizeof(*nf))) == NULL)
+		if ((nf = malloc(((size_t)FORM_BLOCK0 << k) * sizeof(*nf))) ==
+		    NULL)
 			return NULL;
-		f->fields = nf;
-		f->capfields = cap;
+		f->blocks[k] = nf;
+		f->nblocks = k + 1;
 	}
-	nf = &f->fields[f->nfields];
+	nf = slot(f, f->nfields);
 	memset(nf, 0, sizeof(*nf));
 	return nf;
 }
@@ -243,13 +346,37 @@ set_err(struct form *f, enum form_err err)
 	return err;
 }
 
-/* Collects one urlencoded field at a time, with the bounds applied. */
+/*
+ * Collects one urlencoded field at a time, with the bounds applied. The
+ * field is decoded straight into the string block at f->arena, as
+ * name NUL value NUL, and the block's bytes are taken only when the field
+ * is complete: one copy per byte, no per-field allocation.
+ */
 struct collect {
 	struct form *f;
 	enum form_source source;
-	struct buf name, value;
+	size_t name_len, value_len;
+	bool in_value; /* the name's NUL is written */
 	enum form_err err;
 };
+
+/* Appends p[0..n) and a NUL (when nul) to the field being built. */
+static int
+collect_put(struct collect *c, const char *p, size_t n, bool nul)
+{
+	struct form *f = c->f;
+	size_t keep = c->name_len + (c->in_value ? 1 + c->value_len : 0);
+
+	if (arena_reserve(f, keep, n + 1) == -1) {
+		c->err = FORM_ENOMEM;
+		return 1;
+	}
+	if (n > 0)
+		memcpy(f->arena + keep, p, n);
+	if (nul)
+		f->arena[keep + n] = '\0';
+	return 0;
+}
 
 static int
 collect_fn(void *arg, enum urlencoded_event ev, const char *p, size_t n)
@@ -257,46 +384,56 @@ collect_fn(void *arg, enum urlencoded_event ev, const char *p, size_t n)
 	struct collect *c = arg;
 	struct form *f = c->f;
 	struct form_field *fld;
+	char *s;
 
-	if (ev == URLENCODED_NAME || ev == URLENCODED_VALUE) {
-		struct buf *b = ev == URLENCODED_NAME ? &c->name : &c->value;
-		size_t max =
-		    ev == URLENCODED_NAME ? f->lim.max_name : f->lim.max_value;
-
-		if (n > max - b->len) {
-			c->err = ev == URLENCODED_NAME ? FORM_ENAME_SIZE
-			                               : FORM_EVALUE_SIZE;
+	if (ev == URLENCODED_NAME) {
+		if (n > f->lim.max_name - c->name_len) {
+			c->err = FORM_ENAME_SIZE;
 			return 1;
 		}
-		if (buf_append(b, p, n) == -1) {
-			c->err = FORM_ENOMEM;
+		if (collect_put(c, p, n, false) != 0)
+			return 1;
+		c->name_len += n;
+		return 0;
+	}
+	if (!c->in_value) {
+		if (collect_put(c, "", 0, true) != 0) /* ends the name */
+			return 1;
+		c->in_value = true;
+	}
+	if (ev == URLENCODED_VALUE) {
+		if (n > f->lim.max_value - c->value_len) {
+			c->err = FORM_EVALUE_SIZE;
 			return 1;
 		}
+		if (collect_put(c, p, n, false) != 0)
+			return 1;
+		c->value_len += n;
 		return 0;
 	}
 	if (f->nparams >= f->lim.max_fields) {
 		c->err = FORM_EFIELDS; /* L-URL-11: checked while parsing */
 		return 1;
 	}
-	if ((fld = add_field(f)) == NULL)
-		goto nomem;
+	if (collect_put(c, "", 0, true) != 0) /* ends the value */
+		return 1;
+	if ((fld = add_field(f)) == NULL) {
+		c->err = FORM_ENOMEM;
+		return 1;
+	}
+	s = arena_take(f, c->name_len + c->value_len + 2);
 	fld->source = c->source;
-	fld->name = mem_dup(f, buf_cstr(&c->name), c->name.len);
-	fld->value = mem_dup(f, buf_cstr(&c->value), c->value.len);
-	if (fld->name == NULL || fld->value == NULL)
-		goto nomem;
-	fld->name_len = c->name.len;
-	fld->value_len = c->value.len;
+	fld->name = s;
+	fld->name_len = c->name_len;
+	fld->value = s + c->name_len + 1;
+	fld->value_len = c->value_len;
 	fld->raw = fld->value;
 	fld->raw_len = fld->value_len;
 	f->nfields++;
 	f->nparams++;
-	buf_reset(&c->name);
-	buf_reset(&c->value);
+	c->name_len = c->value_len = 0;
+	c->in_value = false;
 	return 0;
-nomem:
-	c->err = FORM_ENOMEM;
-	return 1;
 }
 
 static void
@@ -305,8 +442,6 @@ collect_init(struct collect *c, struct form *f, enum form_source source)
 	memset(c, 0, sizeof(*c));
 	c->f = f;
 	c->source = source;
-	buf_init(&c->name, 0);
-	buf_init(&c->value, 0);
 }
 
 enum form_err
@@ -317,8 +452,6 @@ form_parse_query(struct form *f, const char *qs, size_t n)
 	collect_init(&c, f, FORM_QUERY);
 	if (qs != NULL)
 		(void)urlencoded_parse(qs, n, collect_fn, &c);
-	buf_fini(&c.name);
-	buf_fini(&c.value);
 	return c.err == FORM_OK ? FORM_OK : set_err(f, c.err);
 }
 
@@ -799,8 +932,6 @@ form_read_body(struct form *f, form_read_fn *rd, void *ctx,
 		f->nfiles = mark_files;
 		buf_reset(&f->raw);
 	}
-	buf_fini(&bd.uc.name);
-	buf_fini(&bd.uc.value);
 	buf_fini(&bd.value);
 	free(bd.hdr);
 	free(bd.inner_hdr);
@@ -820,12 +951,12 @@ const struct form_field *
 form_get_n(const struct form *f, unsigned sources, const char *name,
     size_t name_len, size_t nth)
 {
-	size_t i;
+	struct form_iter it = { 0, 0, 0 };
+	const struct form_field *fld;
 
-	for (i = 0; i < f->nfields; i++)
-		if (matches(&f->fields[i], sources, name, name_len) &&
-		    nth-- == 0)
-			return &f->fields[i];
+	while ((fld = iter_next(f, &it)) != NULL)
+		if (matches(fld, sources, name, name_len) && nth-- == 0)
+			return fld;
 	return NULL;
 }
 
@@ -839,10 +970,12 @@ size_t
 form_count_n(const struct form *f, unsigned sources, const char *name,
     size_t name_len)
 {
-	size_t i, n = 0;
+	struct form_iter it = { 0, 0, 0 };
+	const struct form_field *fld;
+	size_t n = 0;
 
-	for (i = 0; i < f->nfields; i++)
-		if (matches(&f->fields[i], sources, name, name_len))
+	while ((fld = iter_next(f, &it)) != NULL)
+		if (matches(fld, sources, name, name_len))
 			n++;
 	return n;
 }
@@ -856,11 +989,12 @@ form_count(const struct form *f, unsigned sources, const char *name)
 const struct form_field *
 form_nth(const struct form *f, unsigned sources, size_t nth)
 {
-	size_t i;
+	struct form_iter it = { 0, 0, 0 };
+	const struct form_field *fld;
 
-	for (i = 0; i < f->nfields; i++)
-		if ((f->fields[i].source & sources) != 0 && nth-- == 0)
-			return &f->fields[i];
+	while ((fld = iter_next(f, &it)) != NULL)
+		if ((fld->source & sources) != 0 && nth-- == 0)
+			return fld;
 	return NULL;
 }
 

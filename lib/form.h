@@ -96,25 +96,35 @@ struct form_field {
 	struct form_file *file; /* NULL unless the part had a filename */
 };
 
+/* Field slots come in blocks of FORM_BLOCK0 << k (k = 0, 1, ...): a
+ * block never moves, so pointers to fields stay valid while more are
+ * added, and the store never copies a field. */
+#define FORM_BLOCK0  16
+#define FORM_NBLOCKS 40 /* 16 << 39 fields: more than memory can hold */
+
 /* The request's fields. Read the public members; change them only through
  * form_* calls. All pointers are owned by the form and valid until
- * form_free. */
+ * form_free. Fields are reached with form_field_at or the lookups. */
 struct form {
-	struct form_field *fields; /* arrival order: query, body, cookies as
-	                              they were parsed */
-	size_t nfields;
+	size_t nfields; /* arrival order: query, body, cookies as they were
+	                   parsed */
 	struct form_limits lim;
 	enum form_err err; /* the last failure, kept for reporting */
 	int mp_err;        /* enum multipart_err behind FORM_EMALFORMED */
 	struct buf raw;    /* other media types: the body, up to max_body */
 	bool body_read;    /* form_read_body ran (successfully or not) */
 	/* private: */
-	size_t capfields, nparams, nfiles, ncookies;
+	struct form_field *blocks[FORM_NBLOCKS]; /* block k: 16 << k slots */
+	size_t nblocks, nparams, nfiles, ncookies;
 	uint64_t disk;
 	struct form_chunk *mem; /* allocations released by form_free */
-	char *arena;            /* free bytes of the newest small block */
+	char *arena;            /* free bytes of the newest string block */
 	size_t arena_left;
+	size_t arena_next; /* size of the next string block (doubles) */
 };
+
+/* The ith field (0-based, arrival order), i < f->nfields; constant time. */
+const struct form_field *form_field_at(const struct form *f, size_t i);
 
 /*
  * Returns an empty form with a copy of *lim (NULL: the defaults; tmpdir
