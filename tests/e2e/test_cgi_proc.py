@@ -7,6 +7,7 @@ import socket
 import sys
 import threading
 import time
+import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
 from cgifix import (CgiTest, parse_response, connect, descendants,  # noqa: E402
@@ -244,6 +245,14 @@ class CgiMaxTest(CgiTest):
         self.assertEqual(results["b"].status, 200)  # waited, then ran
 
 
+# valgrind runs vfork as fork and ends a child whose execve fails ("I can't
+# recover from execve() failing"), so the exec errno never reaches the
+# server: it sees a script with no output (502). A limit of the tool.
+UNDER_VALGRIND = "valgrind" in os.environ.get("CGIHTTPD_WRAP", "")
+EXEC_ERRNO_SKIP = unittest.skipIf(
+    UNDER_VALGRIND, "valgrind loses a failed execve's errno (vfork as fork)")
+
+
 class CgiExecTest(CgiTest):
     """P-10, P-14, V-05-d: what cannot run is refused, logged with its
     cause, and never served as source."""
@@ -267,12 +276,14 @@ class CgiExecTest(CgiTest):
         self.assertNotIn(b"SOURCE-MARKER", r.raw)
         self.assertIn("not executable", self.srv.read_log())
 
+    @EXEC_ERRNO_SKIP
     def test_P_10_bad_shebang_500(self):
         r = self.req("/cgi-bin/badshebang.cgi")
         self.assertEqual(r.status, 500)
         self.assertNotIn(b"SOURCE-MARKER", r.raw)
         self.assertIn("the #! line names a missing interpreter", self.srv.read_log())
 
+    @EXEC_ERRNO_SKIP
     def test_P_10_exec_format_500(self):
         r = self.req("/cgi-bin/garbage.cgi")
         self.assertEqual(r.status, 500)
