@@ -300,7 +300,8 @@ form_free(struct form *f)
 
 	if (f == NULL)
 		return;
-	close_files(f, 0);
+	if (f->nfiles > 0) /* a temp file is only made for a counted upload */
+		close_files(f, 0);
 	for (c = f->mem; c != NULL; c = next) {
 		next = c->next;
 		free(c);
@@ -360,21 +361,29 @@ struct collect {
 	enum form_err err;
 };
 
-/* Appends p[0..n) and a NUL (when nul) to the field being built. */
+/*
+ * Appends p[0..n) to the field being built, followed by a NUL that the
+ * next append overwrites: the string is always terminated.
+ */
 static int
-collect_put(struct collect *c, const char *p, size_t n, bool nul)
+collect_put(struct collect *c, const char *p, size_t n)
 {
 	struct form *f = c->f;
-	size_t keep = c->name_len + (c->in_value ? 1 + c->value_len : 0);
+	size_t keep = c->name_len + (c->in_value ? 1 + c->value_len : 0), i;
+	char *d;
 
 	if (arena_reserve(f, keep, n + 1) == -1) {
 		c->err = FORM_ENOMEM;
 		return 1;
 	}
-	if (n > 0)
-		memcpy(f->arena + keep, p, n);
-	if (nul)
-		f->arena[keep + n] = '\0';
+	d = f->arena + keep;
+	if (n <= 16) {
+		for (i = 0; i < n; i++) /* most names and values are short */
+			d[i] = p[i];
+	} else {
+		memcpy(d, p, n);
+	}
+	d[n] = '\0';
 	return 0;
 }
 
@@ -391,13 +400,18 @@ collect_fn(void *arg, enum urlencoded_event ev, const char *p, size_t n)
 			c->err = FORM_ENAME_SIZE;
 			return 1;
 		}
-		if (collect_put(c, p, n, false) != 0)
+		if (collect_put(c, p, n) != 0)
 			return 1;
 		c->name_len += n;
 		return 0;
 	}
+	if (ev == URLENCODED_END && f->nparams >= f->lim.max_fields) {
+		c->err = FORM_EFIELDS; /* L-URL-11: checked while parsing */
+		return 1;
+	}
 	if (!c->in_value) {
-		if (collect_put(c, "", 0, true) != 0) /* ends the name */
+		/* The name's NUL is there unless the name is empty. */
+		if (c->name_len == 0 && collect_put(c, "", 0) != 0)
 			return 1;
 		c->in_value = true;
 	}
@@ -406,17 +420,13 @@ collect_fn(void *arg, enum urlencoded_event ev, const char *p, size_t n)
 			c->err = FORM_EVALUE_SIZE;
 			return 1;
 		}
-		if (collect_put(c, p, n, false) != 0)
+		if (collect_put(c, p, n) != 0)
 			return 1;
 		c->value_len += n;
 		return 0;
 	}
-	if (f->nparams >= f->lim.max_fields) {
-		c->err = FORM_EFIELDS; /* L-URL-11: checked while parsing */
-		return 1;
-	}
-	if (collect_put(c, "", 0, true) != 0) /* ends the value */
-		return 1;
+	if (c->value_len == 0 && collect_put(c, "", 0) != 0)
+		return 1; /* VALUE events of no bytes wrote no NUL yet */
 	if ((fld = add_field(f)) == NULL) {
 		c->err = FORM_ENOMEM;
 		return 1;

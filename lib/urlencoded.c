@@ -133,8 +133,11 @@ stopped(struct urlencoded *u, int rc)
 enum urlencoded_rc
 urlencoded_feed(struct urlencoded *u, const char *p, size_t n)
 {
+	/* The bytes the fast path stops at: one table load per byte. */
+	static const bool special
+	    [256] = { ['&'] = true, ['='] = true, ['%'] = true, ['+'] = true };
 	const unsigned char *s = (const unsigned char *)p;
-	size_t i, run;
+	size_t i, run, lim;
 	int rc;
 
 	if (u->stop != 0)
@@ -143,9 +146,10 @@ urlencoded_feed(struct urlencoded *u, const char *p, size_t n)
 		/* Fast path: plain bytes go to the scratch in one copy. */
 		run = 0;
 		if (u->nesc == 0) {
-			while (i + run < n && s[i + run] != '&' &&
-			    s[i + run] != '=' && s[i + run] != '%' &&
-			    s[i + run] != '+' && run < sizeof(u->out) - u->nout)
+			lim = n - i < sizeof(u->out) - u->nout
+			    ? n - i
+			    : sizeof(u->out) - u->nout;
+			while (run < lim && !special[s[i + run]])
 				run++;
 		}
 		if (run > 0) {
