@@ -418,6 +418,85 @@ test_lookups(void)
 	form_free(NULL);
 }
 
+/*
+ * L-API-05 across the store's blocks: field slots come in blocks of
+ * 16 << k that never move. Each row parses "n=0&n=1&..." in two query
+ * strings (the first half, then the rest) and proves that every field is
+ * found by index, by form_nth and by form_get in arrival order with its
+ * own value, that the count is right, and that the fields and strings of
+ * the first half did not move when the second half was added. The sizes
+ * sit on block boundaries (16, 48 = 16 + 32, ...) and past 32,752 fields,
+ * where blocks are 2 MiB huge-page blocks.
+ */
+static void
+test_blocks(void)
+{
+	static const size_t sizes[] = { 1, 15, 16, 17, 47, 48, 49, 1000, 32752,
+		32753, 40000 };
+	struct form_limits lim;
+	struct form *f;
+	const struct form_field *fld, *first;
+	const char *first_value;
+	struct buf q1, q2;
+	char want[32];
+	size_t r, i, n, half, bad;
+
+	for (r = 0; r < sizeof(sizes) / sizeof(sizes[0]); r++) {
+		n = sizes[r];
+		half = n / 2;
+		form_limits_default(&lim);
+		lim.max_fields = n;
+		buf_init(&q1, 0);
+		buf_init(&q2, 0);
+		for (i = 0; i < n; i++)
+			if (buf_printf(i < half ? &q1 : &q2, "%sn=%zu",
+			        i == 0 || i == half ? "" : "&", i) == -1)
+				exit(2);
+		if ((f = form_new(&lim)) == NULL)
+			exit(2);
+		CHECK_INT("L-API-05 blocks: first half",
+		    form_parse_query(f, q1.data, q1.len), FORM_OK);
+		first = half > 0 ? form_field_at(f, 0) : NULL;
+		first_value = first != NULL ? first->value : NULL;
+		CHECK_INT("L-API-05 blocks: second half",
+		    form_parse_query(f, q2.data, q2.len), FORM_OK);
+		CHECK_INT("L-API-05 blocks: nfields", f->nfields, n);
+		CHECK_INT("L-API-05 blocks: count",
+		    form_count(f, FORM_QUERY, "n"), n);
+		CHECK("L-API-05 blocks: first field did not move",
+		    first == NULL ||
+		        (form_field_at(f, 0) == first &&
+		            first->value == first_value &&
+		            strcmp(first->value, "0") == 0));
+		bad = 0;
+		for (i = 0; i < n && i < f->nfields; i++) {
+			fld = form_field_at(f, i);
+			(void)snprintf(want, sizeof(want), "%zu", i);
+			if (fld != form_nth(f, FORM_ANY, i) ||
+			    fld->name_len != 1 || strcmp(fld->name, "n") != 0 ||
+			    strcmp(fld->value, want) != 0 ||
+			    fld->value_len != strlen(want) ||
+			    fld->raw != fld->value)
+				bad++;
+		}
+		CHECK_INT("L-API-05 blocks: every field by index and nth", bad,
+		    0);
+		fld = form_get(f, FORM_QUERY, "n", n - 1);
+		(void)snprintf(want, sizeof(want), "%zu", n - 1);
+		CHECK_STR("L-API-05 blocks: last by form_get",
+		    fld ? fld->value : NULL, want);
+		CHECK("L-API-05 blocks: none past the last",
+		    form_get(f, FORM_QUERY, "n", n) == NULL &&
+		        form_nth(f, FORM_ANY, n) == NULL);
+		CHECK_INT("L-URL-11 blocks: one more field is refused",
+		    form_parse_query(f, "n=x", 3), FORM_EFIELDS);
+		CHECK_INT("L-URL-11 blocks: nothing added", f->nfields, n);
+		form_free(f);
+		buf_fini(&q1);
+		buf_fini(&q2);
+	}
+}
+
 /* Checks an upload's content through form_file_read. */
 static void
 check_content(const char *name, const struct form_file *file, const char *want,
@@ -673,6 +752,7 @@ main(void)
 	test_rows();
 	test_content_length();
 	test_lookups();
+	test_blocks();
 	test_uploads();
 	test_hostile();
 	test_sanitize();
