@@ -80,7 +80,7 @@ main(int argc, char **argv)
 		(void)fprintf(stderr, "enosys: seccomp: %s\n", strerror(errno));
 		return 1;
 	}
-	(void)execv(argv[2], argv + 2);
+	(void)execvp(argv[2], argv + 2);
 	(void)fprintf(stderr, "enosys: %s: %s\n", argv[2], strerror(errno));
 	return 127;
 }
