@@ -91,6 +91,10 @@ class TraversalTest(unittest.TestCase):
         r = self.raw_get("http://t/a.txt")
         self.assertEqual((r.status, r.body), (200, b"alpha\n"))
 
+    # valgrind 3.19 does not know openat2: the server then walks paths with
+    # O_NOFOLLOW and refuses every symlink (docs/notes/server.md).
+    @unittest.skipIf("valgrind" in os.environ.get("CGIHTTPD_WRAP", ""),
+                     "openat2 fallback (valgrind) follows no symlink")
     def test_symlink_inside_root_is_served(self):
         """V-04-b: a link whose target stays inside the root works, for a
         file and for a folder."""
