@@ -22,7 +22,6 @@ import email.parser
 import email.policy
 import os
 import random
-import resource
 import subprocess
 import unittest
 import urllib.parse
@@ -257,22 +256,21 @@ class MultipartDiff(unittest.TestCase):
             with self.subTest(i=i):
                 self.check(ct, body, spill=i % 3 == 0)
 
-    def test_near_boundaries_linear(self):
-        """L-MP-26: 10 MiB of near-boundaries parse in under 1 s of CPU."""
+    def test_near_boundaries_parse(self):
+        """L-MP-26: 10 MiB of near-boundaries (CRLF, dashes and the boundary
+        but one byte) stay file content, byte for byte. That this takes
+        linear time is measured in bench/parse.sh (the time on n and 2n),
+        not asserted here: speed is never asserted by a timed test."""
         chunk = b"\r\n--XB\x00" * 64
         body = (b"--XB\r\nContent-Disposition: form-data; name=f; "
                 b"filename=big\r\n\r\n" + chunk * (10 * 2 ** 20 // len(chunk)) +
                 b"\r\n--XB--\r\n")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         got, status = formdump(["body", "multipart/form-data; boundary=XB"],
                                body)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.assertEqual(status, "OK")
         self.assertEqual(len(got), 1)
-        self.assertEqual(len(got[0][3]), 10 * 2 ** 20 // len(chunk) * len(chunk))
-        cpu = (after.ru_utime - before.ru_utime) + \
-            (after.ru_stime - before.ru_stime)
-        self.assertLess(cpu, 1.0)
+        n = 10 * 2 ** 20 // len(chunk)
+        self.assertEqual(got[0][3], chunk * n)
 
     def test_truncated_is_refused(self):
         """L-MP-06: where the email package silently accepts a body cut
