@@ -16,43 +16,8 @@
 #include <strings.h>
 
 #include "cgi_escape.h"
+#include "http_status.h"
 #include "str.h"
-
-static const struct {
-	int code;
-	const char *reason;
-} reasons[] = {
-	{ 200, "OK" },
-	{ 201, "Created" },
-	{ 202, "Accepted" },
-	{ 204, "No Content" },
-	{ 206, "Partial Content" },
-	{ 301, "Moved Permanently" },
-	{ 302, "Found" },
-	{ 303, "See Other" },
-	{ 304, "Not Modified" },
-	{ 307, "Temporary Redirect" },
-	{ 308, "Permanent Redirect" },
-	{ 400, "Bad Request" },
-	{ 401, "Unauthorized" },
-	{ 403, "Forbidden" },
-	{ 404, "Not Found" },
-	{ 405, "Method Not Allowed" },
-	{ 406, "Not Acceptable" },
-	{ 409, "Conflict" },
-	{ 410, "Gone" },
-	{ 411, "Length Required" },
-	{ 413, "Content Too Large" },
-	{ 414, "URI Too Long" },
-	{ 415, "Unsupported Media Type" },
-	{ 422, "Unprocessable Content" },
-	{ 429, "Too Many Requests" },
-	{ 500, "Internal Server Error" },
-	{ 501, "Not Implemented" },
-	{ 502, "Bad Gateway" },
-	{ 503, "Service Unavailable" },
-	{ 504, "Gateway Timeout" },
-};
 
 /* RFC 3875 6.3.4 and RFC 9110 7.6.1: the server frames the response and
  * owns the connection; Status goes through cgi_status, Location through
@@ -64,11 +29,10 @@ static const char *const owned_fields[] = { "Status", "Location",
 static const char *
 reason_of(int code)
 {
-	size_t i;
+	const char *text = http_status_reason(code);
 
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (reasons[i].code == code)
-			return reasons[i].reason;
+	if (text != NULL)
+		return text;
 	return code < 400 ? "Other"
 	    : code < 500  ? "Client Error"
 	                  : "Server Error";

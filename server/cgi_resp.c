@@ -10,6 +10,7 @@
 
 #include "bounds.h"
 #include "cgi_resp.h"
+#include "http_status.h"
 
 static enum cgi_resp_parse
 fail(struct cgi_resp *r, const char *why)
@@ -21,38 +22,9 @@ fail(struct cgi_resp *r, const char *why)
 const char *
 cgi_resp_reason(int code)
 {
-	static const struct {
-		int code;
-		const char *text;
-	} t[] = { { 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
-		{ 203, "Non-Authoritative Information" }, { 204, "No Content" },
-		{ 205, "Reset Content" }, { 206, "Partial Content" },
-		{ 300, "Multiple Choices" }, { 301, "Moved Permanently" },
-		{ 302, "Found" }, { 303, "See Other" }, { 304, "Not Modified" },
-		{ 307, "Temporary Redirect" }, { 308, "Permanent Redirect" },
-		{ 400, "Bad Request" }, { 401, "Unauthorized" },
-		{ 402, "Payment Required" }, { 403, "Forbidden" },
-		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
-		{ 406, "Not Acceptable" }, { 408, "Request Timeout" },
-		{ 409, "Conflict" }, { 410, "Gone" },
-		{ 411, "Length Required" }, { 412, "Precondition Failed" },
-		{ 413, "Content Too Large" }, { 414, "URI Too Long" },
-		{ 415, "Unsupported Media Type" },
-		{ 416, "Range Not Satisfiable" }, { 417, "Expectation Failed" },
-		{ 421, "Misdirected Request" },
-		{ 422, "Unprocessable Content" }, { 426, "Upgrade Required" },
-		{ 428, "Precondition Required" }, { 429, "Too Many Requests" },
-		{ 431, "Request Header Fields Too Large" },
-		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
-		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
-		{ 504, "Gateway Timeout" },
-		{ 505, "HTTP Version Not Supported" } };
-	size_t i;
+	const char *text = http_status_reason(code);
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].code == code)
-			return t[i].text;
-	return "Unknown";
+	return text != NULL ? text : "Unknown";
 }
 
 /*
