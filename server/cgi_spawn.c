@@ -9,6 +9,7 @@
  */
 #include <sys/pidfd.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -99,6 +100,29 @@ set_limit(int res, uint64_t v)
 	return setrlimit(res, &rl);
 }
 
+/*
+ * P-03: glibc's sigaction refuses its internal signals 32 and 33 (EINVAL),
+ * so a disposition we inherited for them would reach the script. We do
+ * inherit SIG_IGN there when started by a glibc posix_spawn (GNU make runs
+ * its recipes that way), and an ignored signal survives execve. The raw
+ * system call resets them; it is async-signal-safe, like every call here.
+ */
+static void
+reset_internal_signals(void)
+{
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		unsigned long mask;
+	} ksa = { SIG_DFL, 0, NULL, 0 };
+	int sig;
+
+	for (sig = 32; sig <= 33; sig++)
+		(void)syscall(SYS_rt_sigaction, sig, &ksa, NULL,
+		    sizeof(ksa.mask));
+}
+
 /* The child side of spawn_vfork: system calls only, then execve. */
 static int
 child(const struct cgi_spawn_req *rq, const struct plan *p)
@@ -112,6 +136,7 @@ child(const struct cgi_spawn_req *rq, const struct plan *p)
 	sa.sa_handler = SIG_DFL;
 	for (i = 1; i < NSIG; i++)
 		(void)sigaction(i, &sa, NULL); /* SIGKILL/STOP: EINVAL */
+	reset_internal_signals();
 	if (setpgid(0, 0) == -1)
 		return errno;
 	for (i = 0; i < 3; i++)
