@@ -11,6 +11,10 @@ import unittest
 from cgitest import BUILD, ROOT
 
 GREET = os.path.join(ROOT, "tests", "tools", "greet.c")
+# A sanitized library (SANITIZE=1, build-asan) needs its runtime in the
+# program that links it, as any user of such a build would.
+SAN = (["-fsanitize=address,undefined"]
+       if os.path.basename(BUILD) == "build-asan" else [])
 PREFIX = "/opt/cgitest"
 
 
@@ -71,7 +75,7 @@ class InstallTest(unittest.TestCase):
         if static:
             flags = self.pkg("--cflags") + [
                 os.path.join(self.root, "lib", "libcgi.a")]
-        subprocess.run(["cc", "-o", out, GREET] + flags, check=True,
+        subprocess.run(["cc"] + SAN + ["-o", out, GREET] + flags, check=True,
                        timeout=120)
         env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(self.root, "lib"))
         env.pop("GATEWAY_INTERFACE", None)
