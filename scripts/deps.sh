@@ -25,6 +25,7 @@ npm npm
 nginx nginx-light
 spawn-fcgi spawn-fcgi
 mandoc mandoc
+clang-format clang-format
 valgrind valgrind
 pkg-config pkg-config
 "
