@@ -202,19 +202,21 @@ main(int argc, char **argv)
 		lim.max_value = lim.max_name = size;
 	if (clock_gettime(CLOCK_MONOTONIC, &t0) == -1)
 		return 1;
+	if ((f = form_new(&lim)) == NULL)
+		return 1;
 	for (i = 0; i < n; i++) {
 		if (lseek(fd, 0, SEEK_SET) == -1)
 			return 1;
-		if ((f = form_new(&lim)) == NULL)
-			return 1;
+		if (i > 0)
+			form_reset(f, NULL);
 		err = form_read_body(f, fd_read, &fd, buf_cstr(&ct),
 		    buf_cstr(&cl), 0);
 		if (err != FORM_OK) {
 			fprintf(stderr, "parse_bench: %s\n", form_err_str(err));
 			return 1;
 		}
-		form_free(f);
 	}
+	form_free(f);
 	if (clock_gettime(CLOCK_MONOTONIC, &t1) == -1 ||
 	    getrusage(RUSAGE_SELF, &ru) == -1)
 		return 1;

@@ -23,14 +23,17 @@
 #include "str.h"
 #include "urlencoded.h"
 
-#define FORM_READ_CHUNK   65536      /* bytes per read(2): one pipe's worth */
-#define FORM_MAX_PREAMBLE 65536      /* browsers send none; see form.h */
-#define FORM_ARENA_BLOCK  16384      /* the first string block */
-#define FORM_ARENA_MAX    (1u << 20) /* string blocks grow up to this */
-#define FORM_HUGE_BLOCK   (2u << 20) /* field blocks this big: huge pages */
+#define FORM_READ_CHUNK   65536       /* bytes per read(2): one pipe's worth */
+#define FORM_READ_MAX     (1u << 20)  /* most per read(2) into a body buffer */
+#define FORM_MAX_PREAMBLE 65536       /* browsers send none; see form.h */
+#define FORM_ARENA_BLOCK  16384       /* the first string block */
+#define FORM_ARENA_MAX    (1u << 20)  /* string blocks grow up to this */
+#define FORM_HUGE_BLOCK   (2u << 20)  /* field blocks this big: huge pages */
+#define FORM_KEEP         (32u << 20) /* most bytes form_reset keeps */
 
 struct form_chunk {
 	struct form_chunk *next;
+	size_t size;         /* bytes of align[] */
 	max_align_t align[]; /* the allocation itself */
 };
 
@@ -128,18 +131,42 @@ form_err_str(enum form_err err)
 	return "unknown form error";
 }
 
-/* A new block of size bytes owned by f, released by form_free. */
+/*
+ * A block of at least size bytes owned by f (*cap: its real size, if
+ * cap is not NULL), released by form_free. The smallest fitting block
+ * kept by form_reset comes first: a resident program's next request
+ * reuses memory that is already mapped instead of faulting in new pages.
+ */
+static char *
+chunk_new_cap(struct form *f, size_t size, size_t *cap)
+{
+	struct form_chunk *c, **pp, **best = NULL;
+
+	for (pp = &f->spare; *pp != NULL; pp = &(*pp)->next)
+		if ((*pp)->size >= size &&
+		    (best == NULL || (*pp)->size < (*best)->size))
+			best = pp;
+	if (best != NULL) {
+		c = *best;
+		*best = c->next;
+		f->spare_bytes -= c->size;
+	} else {
+		if (size > SIZE_MAX - sizeof(*c) ||
+		    (c = malloc(sizeof(*c) + size)) == NULL)
+			return NULL;
+		c->size = size;
+	}
+	c->next = f->mem;
+	f->mem = c;
+	if (cap != NULL)
+		*cap = c->size;
+	return (char *)c->align;
+}
+
 static char *
 chunk_new(struct form *f, size_t size)
 {
-	struct form_chunk *c;
-
-	if (size > SIZE_MAX - sizeof(*c) ||
-	    (c = malloc(sizeof(*c) + size)) == NULL)
-		return NULL;
-	c->next = f->mem;
-	f->mem = c;
-	return (char *)c->align;
+	return chunk_new_cap(f, size, NULL);
 }
 
 /*
@@ -166,7 +193,7 @@ arena_reserve(struct form *f, size_t keep, size_t need)
 		size = (keep + need) * 2; /* a long value grows by doubling */
 	else if (f->arena_next < FORM_ARENA_MAX)
 		f->arena_next *= 2;
-	if ((p = chunk_new(f, size)) == NULL)
+	if ((p = chunk_new_cap(f, size, &size)) == NULL)
 		return -1;
 	if (keep > 0)
 		memcpy(p, f->arena, keep);
@@ -308,10 +335,55 @@ form_free(struct form *f)
 		next = c->next;
 		free(c);
 	}
+	for (c = f->spare; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
 	for (k = 0; k < f->nblocks; k++)
 		free(f->blocks[k]);
 	buf_fini(&f->raw);
 	free(f);
+}
+
+void
+form_reset(struct form *f, const struct form_limits *lim)
+{
+	struct form_chunk *c, *next;
+	size_t k, kept = 0;
+
+	if (f->nfiles > 0)
+		close_files(f, 0);
+	for (c = f->mem; c != NULL; c = next) {
+		next = c->next;
+		if (c->size > FORM_KEEP - f->spare_bytes) {
+			free(c);
+			continue;
+		}
+		c->next = f->spare;
+		f->spare = c;
+		f->spare_bytes += c->size;
+	}
+	f->mem = NULL;
+	f->arena = NULL;
+	f->arena_left = 0;
+	f->arena_next = 0;
+	/* Field blocks stay too, up to the same bound (block k: 16 << k). */
+	for (k = 0; k < f->nblocks; k++) {
+		kept += ((size_t)FORM_BLOCK0 << k) * sizeof(struct form_field);
+		if (kept > FORM_KEEP)
+			break;
+	}
+	for (; k < f->nblocks; k++)
+		free(f->blocks[k]);
+	f->nblocks = k < f->nblocks ? k : f->nblocks;
+	f->nfields = f->nparams = f->nfiles = f->ncookies = 0;
+	f->disk = 0;
+	f->err = FORM_OK;
+	f->mp_err = 0;
+	f->body_read = false;
+	buf_reset(&f->raw);
+	if (lim != NULL)
+		f->lim = *lim;
 }
 
 /*
@@ -344,7 +416,8 @@ add_field(struct form *f)
 	size_t base, k = f->nblocks;
 	struct form_field *nf;
 
-	/* The slots of blocks 0..k-1: FORM_BLOCK0 * (2^k - 1). */
+	/* The slots of blocks 0..k-1: FORM_BLOCK0 * (2^k - 1); blocks kept
+	 * by form_reset are filled again first. */
 	base = k == 0 ? 0 : FORM_BLOCK0 * (((size_t)1 << k) - 1);
 	if (f->nfields == base) {
 		if (k == FORM_NBLOCKS ||
@@ -368,122 +441,73 @@ set_err(struct form *f, enum form_err err)
 	return err;
 }
 
-/*
- * Collects one urlencoded field at a time, with the bounds applied. The
- * field is decoded straight into the string block at f->arena, as
- * name NUL value NUL, and the block's bytes are taken only when the field
- * is complete: one copy per byte, no per-field allocation.
- */
-struct collect {
+/* The state of one urlencoded parse: the form and the first failure. */
+struct fields {
 	struct form *f;
 	enum form_source source;
-	size_t name_len, value_len;
-	bool in_value; /* the name's NUL is written */
 	enum form_err err;
 };
 
-/*
- * Appends p[0..n) to the field being built, followed by a NUL that the
- * next append overwrites: the string is always terminated.
- */
+/* One decoded field (urlencoded_field_fn): bounds, then a slot. */
 static int
-collect_put(struct collect *c, const char *p, size_t n)
+field_fn(void *arg, char *name, size_t name_len, char *value, size_t value_len)
 {
-	struct form *f = c->f;
-	size_t keep = c->name_len + (c->in_value ? 1 + c->value_len : 0), i;
-	char *d;
-
-	if (arena_reserve(f, keep, n + 1) == -1) {
-		c->err = FORM_ENOMEM;
-		return 1;
-	}
-	d = f->arena + keep;
-	if (n <= 16) {
-		for (i = 0; i < n; i++) /* most names and values are short */
-			d[i] = p[i];
-	} else {
-		memcpy(d, p, n);
-	}
-	d[n] = '\0';
-	return 0;
-}
-
-static int
-collect_fn(void *arg, enum urlencoded_event ev, const char *p, size_t n)
-{
-	struct collect *c = arg;
+	struct fields *c = arg;
 	struct form *f = c->f;
 	struct form_field *fld;
-	char *s;
 
-	if (ev == URLENCODED_NAME) {
-		if (n > f->lim.max_name - c->name_len) {
-			c->err = FORM_ENAME_SIZE;
-			return 1;
-		}
-		if (collect_put(c, p, n) != 0)
-			return 1;
-		c->name_len += n;
-		return 0;
-	}
-	if (ev == URLENCODED_END && f->nparams >= f->lim.max_fields) {
+	if (name_len > f->lim.max_name)
+		c->err = FORM_ENAME_SIZE;
+	else if (value_len > f->lim.max_value)
+		c->err = FORM_EVALUE_SIZE;
+	else if (f->nparams >= f->lim.max_fields)
 		c->err = FORM_EFIELDS; /* L-URL-11: checked while parsing */
-		return 1;
-	}
-	if (!c->in_value) {
-		/* The name's NUL is there unless the name is empty. */
-		if (c->name_len == 0 && collect_put(c, "", 0) != 0)
-			return 1;
-		c->in_value = true;
-	}
-	if (ev == URLENCODED_VALUE) {
-		if (n > f->lim.max_value - c->value_len) {
-			c->err = FORM_EVALUE_SIZE;
-			return 1;
-		}
-		if (collect_put(c, p, n) != 0)
-			return 1;
-		c->value_len += n;
+	else if ((fld = add_field(f)) == NULL)
+		c->err = FORM_ENOMEM;
+	else {
+		fld->source = c->source;
+		fld->name = name;
+		fld->name_len = name_len;
+		fld->value = fld->raw = value;
+		fld->value_len = fld->raw_len = value_len;
+		f->nfields++;
+		f->nparams++;
 		return 0;
 	}
-	if (c->value_len == 0 && collect_put(c, "", 0) != 0)
-		return 1; /* VALUE events of no bytes wrote no NUL yet */
-	if ((fld = add_field(f)) == NULL) {
-		c->err = FORM_ENOMEM;
-		return 1;
-	}
-	s = arena_take(f, c->name_len + c->value_len + 2);
-	fld->source = c->source;
-	fld->name = s;
-	fld->name_len = c->name_len;
-	fld->value = s + c->name_len + 1;
-	fld->value_len = c->value_len;
-	fld->raw = fld->value;
-	fld->raw_len = fld->value_len;
-	f->nfields++;
-	f->nparams++;
-	c->name_len = c->value_len = 0;
-	c->in_value = false;
-	return 0;
+	return 1;
 }
 
-static void
-collect_init(struct collect *c, struct form *f, enum form_source source)
+/* Decodes s[in..end) in place into fields; see urlencoded.h. */
+static enum form_err
+fields_decode(struct fields *c, struct urlencoded_inplace *u, size_t end)
 {
-	memset(c, 0, sizeof(*c));
-	c->f = f;
-	c->source = source;
+	if (urlencoded_decode_inplace(u, end, field_fn, c) != 0)
+		return c->err;
+	return FORM_OK;
+}
+
+/* The fields of s[0..n), decoded in a copy owned by f. */
+static enum form_err
+decode_copy(struct form *f, enum form_source source, const char *s, size_t n)
+{
+	struct fields c = { f, source, FORM_OK };
+	struct urlencoded_inplace u = { NULL, 0 };
+
+	if (n == 0)
+		return FORM_OK;
+	if ((u.s = mem_dup(f, s, n)) == NULL)
+		return FORM_ENOMEM;
+	return fields_decode(&c, &u, n);
 }
 
 enum form_err
 form_parse_query(struct form *f, const char *qs, size_t n)
 {
-	struct collect c;
+	enum form_err err;
 
-	collect_init(&c, f, FORM_QUERY);
-	if (qs != NULL)
-		(void)urlencoded_parse(qs, n, collect_fn, &c);
-	return c.err == FORM_OK ? FORM_OK : set_err(f, c.err);
+	/* A copy: the environment is not ours to decode in place. */
+	err = qs == NULL ? FORM_OK : decode_copy(f, FORM_QUERY, qs, n);
+	return err == FORM_OK ? FORM_OK : set_err(f, err);
 }
 
 enum form_err
@@ -537,8 +561,6 @@ nomem:
 /* The state of one body read. */
 struct body {
 	struct form *f;
-	struct collect uc;
-	struct urlencoded u;
 	struct multipart mp;
 	char *hdr;
 	struct form_file *file; /* the current part's upload, if any */
@@ -814,14 +836,11 @@ static enum form_err
 body_feed(struct body *bd, enum body_kind kind, const char *p, size_t n)
 {
 	switch (kind) {
-	case BODY_URLENCODED:
-		if (urlencoded_feed(&bd->u, p, n) != URLENCODED_OK)
-			return bd->uc.err;
-		return FORM_OK;
 	case BODY_MULTIPART:
 		if (multipart_feed(&bd->mp, p, n) == MULTIPART_ERROR)
 			return mp_error(bd);
 		return FORM_OK;
+	case BODY_URLENCODED: /* read raw first: see form_read_body */
 	case BODY_RAW:
 		if (buf_append(&bd->f->raw, p, n) == -1)
 			return errno == ENOBUFS ? FORM_EBODY_SIZE : FORM_ENOMEM;
@@ -833,9 +852,6 @@ body_feed(struct body *bd, enum body_kind kind, const char *p, size_t n)
 static enum form_err
 body_finish(struct body *bd, enum body_kind kind)
 {
-	if (kind == BODY_URLENCODED &&
-	    urlencoded_finish(&bd->u) != URLENCODED_OK)
-		return bd->uc.err;
 	if (kind == BODY_MULTIPART &&
 	    multipart_finish(&bd->mp) == MULTIPART_ERROR)
 		return mp_error(bd);
@@ -886,18 +902,85 @@ body_loop(struct body *bd, enum body_kind kind, form_read_fn *rd, void *ctx,
 	return err != FORM_OK ? err : body_finish(bd, kind);
 }
 
+/* n raw bytes cannot decode to max bytes or fewer: an escape is the
+ * longest way to write a byte, three raw bytes for one. */
+static bool
+certainly_over(size_t n, size_t max)
+{
+	return n > 0 && (n - 1) / 3 >= max;
+}
+
+/*
+ * A field still arriving (p[0..n), no '&' yet) that cannot fit its
+ * bounds whatever follows: the read stops there, not at its end.
+ */
+static enum form_err
+pending_check(const struct form *f, const char *p, size_t n)
+{
+	const char *eq;
+
+	if (!certainly_over(n, f->lim.max_name) &&
+	    !certainly_over(n, f->lim.max_value))
+		return FORM_OK;
+	if ((eq = memchr(p, '=', n)) == NULL)
+		eq = p + n;
+	if (certainly_over((size_t)(eq - p), f->lim.max_name))
+		return FORM_ENAME_SIZE;
+	if (eq < p + n &&
+	    certainly_over(n - (size_t)(eq - p) - 1, f->lim.max_value))
+		return FORM_EVALUE_SIZE;
+	return FORM_OK;
+}
+
+/*
+ * A urlencoded body of len bytes (len <= max_body): read straight into one
+ * buffer of that size and decoded there as fields complete (up to the
+ * last '&' read so far), so bounds stop the read early and a field costs
+ * no copy beyond the read itself.
+ */
+static enum form_err
+body_urlencoded(struct form *f, form_read_fn *rd, void *ctx, size_t len)
+{
+	struct fields c = { f, FORM_BODY, FORM_OK };
+	struct urlencoded_inplace u = { NULL, 0 };
+	size_t filled = 0, want;
+	const char *amp;
+	enum form_err err;
+	ssize_t got;
+
+	if (len == SIZE_MAX || (u.s = chunk_new(f, len + 1)) == NULL)
+		return FORM_ENOMEM;
+	while (filled < len) {
+		want =
+		    len - filled < FORM_READ_MAX ? len - filled : FORM_READ_MAX;
+		got = rd(ctx, u.s + filled, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 || (size_t)got > want)
+			return FORM_ESYSTEM;
+		if (got == 0)
+			return FORM_ETRUNCATED; /* L-API-02 */
+		amp = memrchr(u.s + filled, '&', (size_t)got);
+		filled += (size_t)got;
+		if (amp != NULL &&
+		    (err = fields_decode(&c, &u, (size_t)(amp - u.s) + 1)) !=
+		        FORM_OK)
+			return err;
+		if ((err = pending_check(f, u.s + u.in, filled - u.in)) !=
+		    FORM_OK)
+			return err;
+	}
+	return fields_decode(&c, &u, len);
+}
+
 static enum form_err
 body_start(struct body *bd, struct str ct, enum body_kind *kind)
 {
 	struct form *f = bd->f;
 	struct str boundary;
 
-	if (urlencoded_is_type(ct)) {
-		*kind = BODY_URLENCODED;
-		collect_init(&bd->uc, f, FORM_BODY);
-		urlencoded_init(&bd->u, collect_fn, &bd->uc);
-		return FORM_OK;
-	}
+	if (urlencoded_is_type(ct))
+		*kind = BODY_URLENCODED; /* to EOF: read raw, then decoded */
 	if (multipart_is_type(ct)) {
 		*kind = BODY_MULTIPART;
 		if (multipart_boundary(ct, &boundary) == -1)
@@ -910,7 +993,8 @@ body_start(struct body *bd, struct str ct, enum body_kind *kind)
 			return FORM_EBOUNDARY;
 		return FORM_OK;
 	}
-	*kind = BODY_RAW;
+	if (*kind != BODY_URLENCODED)
+		*kind = BODY_RAW;
 	buf_fini(&f->raw);
 	buf_init(&f->raw,
 	    f->lim.max_body > SIZE_MAX / 2 ? SIZE_MAX / 2
@@ -950,8 +1034,17 @@ form_read_body(struct form *f, form_read_fn *rd, void *ctx,
 	memset(&bd, 0, sizeof(bd));
 	bd.f = f;
 	buf_init(&bd.value, 0);
-	if ((err = body_start(&bd, ct, &kind)) == FORM_OK)
+	if ((err = body_start(&bd, ct, &kind)) != FORM_OK)
+		; /* reported below */
+	else if (kind == BODY_URLENCODED && known)
+		err = body_urlencoded(f, rd, ctx, (size_t)len);
+	else if (kind == BODY_URLENCODED &&
+	    (err = body_loop(&bd, BODY_RAW, rd, ctx, len, known)) == FORM_OK)
+		err = decode_copy(f, FORM_BODY, f->raw.data, f->raw.len);
+	else if (kind != BODY_URLENCODED)
 		err = body_loop(&bd, kind, rd, ctx, len, known);
+	if (kind == BODY_URLENCODED)
+		buf_reset(&f->raw); /* the fields hold a copy */
 	saved = errno;
 	if (err != FORM_OK) {
 		/* Nothing of a failed body is reported (L-MP-06). */

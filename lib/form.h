@@ -117,8 +117,10 @@ struct form {
 	struct form_field *blocks[FORM_NBLOCKS]; /* block k: 16 << k slots */
 	size_t nblocks, nparams, nfiles, ncookies;
 	uint64_t disk;
-	struct form_chunk *mem; /* allocations released by form_free */
-	char *arena;            /* free bytes of the newest string block */
+	struct form_chunk *mem;   /* allocations released by form_free */
+	struct form_chunk *spare; /* kept by form_reset for reuse */
+	size_t spare_bytes;
+	char *arena; /* free bytes of the newest string block */
 	size_t arena_left;
 	size_t arena_next; /* size of the next string block (doubles) */
 };
@@ -134,6 +136,13 @@ const struct form_field *form_field_at(const struct form *f, size_t i);
 struct form *form_new(const struct form_limits *lim);
 /* Releases the form, its strings and closes its temp files. NULL: no-op. */
 void form_free(struct form *f);
+/*
+ * Empties the form for the next request of a resident (FastCGI) program:
+ * fields go, temp files are closed, the limits become *lim (NULL: kept),
+ * and up to 32 MiB of its memory is kept for reuse, so a steady stream
+ * of requests parses into pages that are already mapped.
+ */
+void form_reset(struct form *f, const struct form_limits *lim);
 
 /*
  * Adds the fields of a QUERY_STRING (borrowed; NULL is ""), source

@@ -91,6 +91,37 @@ enum urlencoded_rc urlencoded_split(const char *s, size_t n, urlencoded_fn *fn,
     void *arg);
 
 /*
+ * The in-place decoder, what form.c uses for bodies and query strings:
+ * the input is decoded where it lies, so a field costs no copy and no
+ * allocation. A name is decoded from where it starts and its '=' becomes
+ * its NUL; the value is decoded from just after the '=' and ends in a NUL
+ * at the latest where its '&' was (decoding never lengthens).
+ */
+struct urlencoded_inplace {
+	char *s;   /* the buffer (caller's) */
+	size_t in; /* the next raw byte */
+};
+
+/*
+ * Called per non-empty sequence with its decoded, NUL-terminated name and
+ * value (pointers into the buffer, which stay valid as long as it does;
+ * value is "" at the name's NUL when there was no '='). Return 0 to go
+ * on; anything else stops the call, which returns it.
+ */
+typedef int urlencoded_field_fn(void *arg, char *name, size_t name_len,
+    char *value, size_t value_len);
+
+/*
+ * Decodes the sequences of s[in..end) (same rules as above) and calls fn
+ * for each. end must be the end of the input or just past a '&': the
+ * parse resumes at u->in with the next call, after more input has been
+ * placed behind end. s[end] must be writable when end is the end of the
+ * input (the last NUL may go there). Returns 0 or fn's non-zero.
+ */
+int urlencoded_decode_inplace(struct urlencoded_inplace *u, size_t end,
+    urlencoded_field_fn *fn, void *arg);
+
+/*
  * True if the media type in a CONTENT_TYPE value is
  * application/x-www-form-urlencoded: ASCII case-insensitive, parameters
  * ignored (L-URL-14).
