@@ -15,6 +15,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(URLENCODED_SWAR)
+#include <emmintrin.h>
+#endif
 
 void
 urlencoded_init(struct urlencoded *u, urlencoded_fn *fn, void *arg)
@@ -252,9 +255,8 @@ urlencoded_is_type(struct str ct)
 	return str_caseeq(str_trim(media), STR_LIT(type));
 }
 
-#define UE_ONES  0x0101010101010101ull
-#define UE_LOW7  0x7f7f7f7f7f7f7f7full
-#define UE_HIGHS 0x8080808080808080ull
+#define UE_ONES 0x0101010101010101ull
+#define UE_LOW7 0x7f7f7f7f7f7f7f7full
 
 /* 0x80 in each byte of w that equals c, 0 elsewhere (exact, no carries
  * between bytes). */
@@ -266,129 +268,201 @@ bytes_eq(uint64_t w, unsigned char c)
 	return ~(((x & UE_LOW7) + UE_LOW7) | x | UE_LOW7);
 }
 
-/* The index in memory order of the first byte marked in m (m != 0). */
-static inline size_t
-first_marked(uint64_t m)
+/* The bytes marked in m (0x80 each) as eight bits, bit j for the j-th
+ * byte in memory order. */
+static inline uint64_t
+word_bits(uint64_t m)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return (size_t)__builtin_clzll(m) / 8;
-#else
-	return (size_t)__builtin_ctzll(m) / 8;
+	m = __builtin_bswap64(m);
 #endif
+	return ((m >> 7) * 0x0102040810204080ull) >> 56;
 }
 
-/* hex[c]: the value of hex digit c, or -1. */
-static const signed char hex[256] = {
-	['0'] = 0 + 1,
-	['1'] = 1 + 1,
-	['2'] = 2 + 1,
-	['3'] = 3 + 1,
-	['4'] = 4 + 1,
-	['5'] = 5 + 1,
-	['6'] = 6 + 1,
-	['7'] = 7 + 1,
-	['8'] = 8 + 1,
-	['9'] = 9 + 1,
-	['a'] = 10 + 1,
-	['b'] = 11 + 1,
-	['c'] = 12 + 1,
-	['d'] = 13 + 1,
-	['e'] = 14 + 1,
-	['f'] = 15 + 1,
-	['A'] = 10 + 1,
-	['B'] = 11 + 1,
-	['C'] = 12 + 1,
-	['D'] = 13 + 1,
-	['E'] = 14 + 1,
-	['F'] = 15 + 1,
-}; /* stored plus one, so the zero of the other entries means "none" */
+/* hex[c]: the value of hex digit c plus one, or 0 for any other byte. */
+static const unsigned char hex[256] = {
+	['0'] = 1,
+	['1'] = 2,
+	['2'] = 3,
+	['3'] = 4,
+	['4'] = 5,
+	['5'] = 6,
+	['6'] = 7,
+	['7'] = 8,
+	['8'] = 9,
+	['9'] = 10,
+	['a'] = 11,
+	['b'] = 12,
+	['c'] = 13,
+	['d'] = 14,
+	['e'] = 15,
+	['f'] = 16,
+	['A'] = 11,
+	['B'] = 12,
+	['C'] = 13,
+	['D'] = 14,
+	['E'] = 15,
+	['F'] = 16,
+};
+
+/* The bytes that are not plain ('+' is plain: it only becomes a space). */
+static const bool delimiter[256] = { ['&'] = true, ['='] = true, ['%'] = true };
+
+#define UE_WINDOW 64 /* bytes classified at once: one bit each */
 
 /*
- * Copies plain bytes from s[*i] down to s[*o] until the next '&', '=' or
- * '%' or until fewer than eight bytes are left before end. A word is
- * stored whole only where the store can neither overwrite raw bytes still
- * to be read nor overlap the next load (a partly overlapping load stalls
- * on store forwarding): in place with no '+', nothing is stored at all;
- * eight or more bytes apart, the word goes down in one store; otherwise
- * the bytes before the delimiter go one by one.
+ * The window: which of s[w..w+64) (bounded by end) are '&', '=' or '%',
+ * bit j for s[w + j]. Its '+' bytes become spaces right here, in the raw
+ * input: '+' always decodes to a space and is never part of an escape,
+ * so this is the same as doing it while decoding, but for a window at a
+ * time. A full window takes sixteen bytes per instruction with SSE2
+ * (every x86-64), otherwise eight per word; a short one, at the end,
+ * goes byte by byte.
  */
-static void
-copy_plain(char *s, size_t *i, size_t *o, size_t end)
+static uint64_t
+classify(char *s, size_t w, size_t end)
 {
-	size_t in = *i, out = *o, k = 8, j;
-	uint64_t w, m, plus;
+	uint64_t d = 0;
+	size_t j, n = end - w < UE_WINDOW ? end - w : UE_WINDOW;
 
-	while (end - in >= 8) {
-		memcpy(&w, s + in, 8);
-		m = bytes_eq(w, '&') | bytes_eq(w, '=') | bytes_eq(w, '%');
-		plus = bytes_eq(w, '+');
-		if (m != 0)
-			k = first_marked(m);
-		if (in - out >= 8) {
-			w -= (plus >> 7) * (uint64_t)('+' - ' ');
-			memcpy(s + out, &w, 8);
-		} else if (in != out || plus != 0) {
-			for (j = 0; j < k; j++)
-				s[out + j] = s[in + j] == '+' ? ' ' : s[in + j];
+	if (n < UE_WINDOW) {
+		for (j = 0; j < n; j++) {
+			d |= (uint64_t)delimiter[(unsigned char)s[w + j]] << j;
+			if (s[w + j] == '+')
+				s[w + j] = ' ';
 		}
-		in += k;
-		out += k;
-		if (m != 0)
-			break;
+		return d;
 	}
-	*i = in;
-	*o = out;
+#if defined(__SSE2__) && !defined(URLENCODED_SWAR)
+	__m128i v, p, amp = _mm_set1_epi8('&'), eq = _mm_set1_epi8('='),
+	              pct = _mm_set1_epi8('%'), plus = _mm_set1_epi8('+'),
+	              diff = _mm_set1_epi8('+' - ' ');
+
+	for (j = 0; j < UE_WINDOW; j += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + w + j));
+		d |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
+		                          _mm_cmpeq_epi8(v, eq)),
+		             _mm_cmpeq_epi8(v, pct)))
+		    << j;
+		p = _mm_cmpeq_epi8(v, plus);
+		if (_mm_movemask_epi8(p) != 0)
+			_mm_storeu_si128((__m128i *)(void *)(s + w + j),
+			    _mm_sub_epi8(v, _mm_and_si128(p, diff)));
+	}
+#else
+	uint64_t x, p;
+
+	for (j = 0; j < UE_WINDOW; j += 8) {
+		memcpy(&x, s + w + j, 8);
+		d |= word_bits(
+		         bytes_eq(x, '&') | bytes_eq(x, '=') | bytes_eq(x, '%'))
+		    << j;
+		if ((p = bytes_eq(x, '+')) != 0) {
+			x -= (p >> 7) * (uint64_t)('+' - ' ');
+			memcpy(s + w + j, &x, 8);
+		}
+	}
+#endif
+	return d;
+}
+
+/*
+ * Moves n bytes from src down to dst (dst <= src; the ranges may
+ * overlap): small moves as two overlapping words, both loaded before
+ * either is stored, instead of a call to memmove for a few bytes.
+ */
+static inline void
+move_down(char *dst, const char *src, size_t n)
+{
+	uint64_t a, b;
+	uint32_t c, d;
+
+	if (dst == src) {
+		return;
+	} else if (n > 16) {
+		memmove(dst, src, n);
+	} else if (n >= 8) {
+		memcpy(&a, src, 8);
+		memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8);
+		memcpy(dst + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, src, 4);
+		memcpy(&d, src + n - 4, 4);
+		memcpy(dst, &c, 4);
+		memcpy(dst + n - 4, &d, 4);
+	} else {
+		while (n-- > 0)
+			*dst++ = *src++;
+	}
 }
 
 int
 urlencoded_decode_inplace(struct urlencoded_inplace *u, size_t end,
     urlencoded_field_fn *fn, void *arg)
 {
-	/* The bytes that end a run of plain ones ('+' is plain: a space). */
-	enum {
-		UE_PLAIN,
-		UE_DELIM
-	};
-	static const unsigned char kind
-	    [256] = { ['&'] = UE_DELIM, ['='] = UE_DELIM, ['%'] = UE_DELIM };
 	char *s = u->s;
-	size_t i = u->in, o, raw, name_len, value, run;
+	size_t i = u->in, w = i, o, raw, name_len, value, k, n, esc;
+	uint64_t dm, m;
+	unsigned h1, h2;
 	unsigned char c;
 	int rc;
 
 	/*
+	 * Bytes are classified a window of 64 at a time and the bit masks
+	 * then walked from delimiter to delimiter, so the cost is per
+	 * window and per delimiter, not per byte. Output only ever goes
+	 * below i, so the masks of the raw bytes at and after i stay true.
 	 * Name and value are each decoded where they start (the value right
-	 * after its '='), so only the bytes behind an escape move, and only
+	 * after its '='): only the bytes behind an escape move, and only
 	 * within their own name or value.
 	 */
+	dm = classify(s, w, end);
 	while (i < end) {
 		raw = o = i;
 		name_len = SIZE_MAX; /* no '=' yet */
 		value = 0;
-		for (run = 0; i < end; run++) {
-			c = (unsigned char)s[i];
-			if (kind[c] == UE_PLAIN) {
-				s[o++] = c == '+' ? ' ' : (char)c;
-				i++;
-				if (run >= 8) /* a long run: eight at a time */
-					copy_plain(s, &i, &o, end);
+		for (;;) {
+			if (i - w >= UE_WINDOW) {
+				w = i;
+				dm = classify(s, w, end);
+			}
+			m = dm >> (i - w);
+			if (m == 0) { /* plain to the window's end */
+				n = (end - w < UE_WINDOW ? end - w
+				                         : UE_WINDOW) -
+				    (i - w);
+				move_down(s + o, s + i, n);
+				i += n;
+				o += n;
+				if (i == end)
+					break;
 				continue;
 			}
-			run = 0;
+			k = (size_t)__builtin_ctzll(m);
+			move_down(s + o, s + i, k);
+			i += k;
+			o += k;
+			c = (unsigned char)s[i];
+			if (c == '%') {
+				/* Escapes come in runs (UTF-8: %C3%A9). */
+				esc = i;
+				while (end - i >= 3 && s[i] == '%' &&
+				    (h1 = hex[(unsigned char)s[i + 1]]) != 0 &&
+				    (h2 = hex[(unsigned char)s[i + 2]]) != 0) {
+					s[o++] = (char)(h1 * 16 + h2 - 17);
+					i += 3;
+				}
+				if (i != esc)
+					continue;
+			}
 			if (c == '&')
 				break;
 			if (c == '=' && name_len == SIZE_MAX) {
 				name_len = o - raw;
 				s[o] = '\0';
 				value = o = ++i;
-			} else if (c == '%' && end - i >= 3 &&
-			    hex[(unsigned char)s[i + 1]] != 0 &&
-			    hex[(unsigned char)s[i + 2]] != 0) {
-				s[o++] =
-				    (char)((hex[(unsigned char)s[i + 1]] - 1) *
-				            16 +
-				        hex[(unsigned char)s[i + 2]] - 1);
-				i += 3;
 			} else {
 				s[o++] = (char)c; /* a literal '=' or '%' */
 				i++;
