@@ -43,7 +43,34 @@ struct cgi_app {
 	int status;           /* exit status so far */
 	char *record_dir;     /* CGI_RECORD, owned */
 	unsigned long nrecorded;
+	struct form *form; /* the field store between requests */
 };
+
+struct form *
+cgi_app_form(struct cgi_app *app, const struct form_limits *lim)
+{
+	struct form *f;
+
+	if (app == NULL || app->form == NULL)
+		return form_new(lim);
+	f = app->form;
+	app->form = NULL;
+	form_reset(f, lim);
+	return f;
+}
+
+void
+cgi_app_form_back(struct cgi_app *app, struct form *f)
+{
+	if (f == NULL)
+		return;
+	if (app == NULL || app->form != NULL) {
+		form_free(f);
+		return;
+	}
+	form_reset(f, NULL); /* temp files closed now, not at the next one */
+	app->form = f;
+}
 
 CGI_API void
 cgi_limits_default(struct cgi_limits *lim)
@@ -250,6 +277,7 @@ cgi_open(int argc, char **argv, const struct cgi_limits *limits)
 	return app;
 fail:
 	saved = errno;
+	form_free(app->form);
 	fcgi_app_free(app->fcgi);
 	cgi_cli_free(app->cli);
 	free(app->record_dir);

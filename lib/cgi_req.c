@@ -76,7 +76,7 @@ cgi_req_free(struct cgi_req *r)
 {
 	if (r == NULL)
 		return;
-	form_free(r->form);
+	cgi_app_form_back(r->app, r->form);
 	free(r->fields);
 	free(r->files);
 	buf_fini(&r->record);
@@ -186,7 +186,7 @@ cgi_req_load(struct cgi_req *r)
 	fl.max_cookies = r->lim.max_cookies;
 	fl.spill_threshold = r->lim.spill_threshold;
 	fl.tmpdir = r->lim.tmpdir;
-	if ((r->form = form_new(&fl)) == NULL)
+	if ((r->form = cgi_app_form(r->app, &fl)) == NULL)
 		return fail(r, CGI_ENOMEM, 500);
 	s = cgi_req_env(r, "QUERY_STRING");
 	fe = form_parse_query(r->form, s, s != NULL ? strlen(s) : 0);
@@ -284,10 +284,14 @@ cgi_get_nth(cgi_req *r, const char *name, size_t i)
 CGI_API size_t
 cgi_count(cgi_req *r, const char *name)
 {
-	size_t n = 0;
+	size_t k, n = 0;
 
-	while (cgi_find(r, CGI_SRC_PARAMS, name, n) != NULL)
-		n++;
+	if (r == NULL || name == NULL)
+		return 0;
+	for (k = 0; k < r->nfields; k++) /* one pass: never quadratic */
+		if ((r->fields[k].source & CGI_SRC_PARAMS) != 0 &&
+		    name_is(&r->fields[k], name))
+			n++;
 	return n;
 }
 

@@ -53,6 +53,9 @@ enum cgi_req_json {
 
 struct form; /* lib/form.h */
 
+struct form;
+struct form_limits;
+
 struct cgi_req {
 	struct cgi_app *app; /* NULL for a request made by a unit test */
 	struct cgi_req_io io;
@@ -102,8 +105,19 @@ struct cgi_req *cgi_req_new(struct cgi_app *app, const struct cgi_req_io *io,
  */
 enum cgi_err cgi_req_load(struct cgi_req *r);
 
-/* Frees r and everything it owns (NULL is a no-op); writes nothing. */
+/* Frees r and everything it owns (NULL is a no-op); writes nothing. Its
+ * field store goes back to r->app for the next request (cgi_app_form). */
 void cgi_req_free(struct cgi_req *r);
+
+/*
+ * cgi_app.c: a resident program keeps one field store across requests,
+ * so each request parses into memory that is already mapped.
+ * cgi_app_form hands it out emptied and with the limits *lim (a new one
+ * the first time; NULL on ENOMEM); cgi_app_form_back takes it back
+ * (app NULL: it is freed).
+ */
+struct form *cgi_app_form(struct cgi_app *app, const struct form_limits *lim);
+void cgi_app_form_back(struct cgi_app *app, struct form *f);
 
 /* The meta-variable name of r, or NULL. */
 const char *cgi_req_env(const struct cgi_req *r, const char *name);

@@ -123,6 +123,31 @@ class FastCgiRawTest(GreetBase):
         head, body = split(out)
         self.assertEqual((head[0], body), ("Status: 200 OK", ""))
 
+    def test_kept_memory_holds_no_stale_fields(self):
+        """A resident program reuses one field store (form_reset): after
+        a request of 900 fields, a request without fields sees none of
+        them, and a bigger one after a smaller one is whole."""
+        s = self.connect()
+
+        def post(body, rid):
+            out, st = fcgi_request(s, self.env(
+                REQUEST_METHOD="POST",
+                CONTENT_TYPE="application/x-www-form-urlencoded",
+                CONTENT_LENGTH=str(len(body))), body=body, rid=rid, keep=True)
+            self.assertEqual(st, 0)
+            return split(out)[1]
+
+        many = "&".join("f%d=v%%20%d" % (i, i) for i in range(899))
+        self.assertEqual(post(("name=Ann+L%C3%A9&" + many).encode(), 1),
+                         "<h1>Hello Ann L\u00e9!</h1>\n")
+        out, _ = fcgi_request(s, self.env(), rid=2, keep=True)
+        self.assertEqual(split(out)[1], "<h1>Hello stranger!</h1>\n")
+        self.assertEqual(post(b"name=Bob", 3), "<h1>Hello Bob!</h1>\n")
+        most = "&".join("g%d=%d" % (i, i) for i in range(998))
+        self.assertEqual(post((most + "&name=Cy%21").encode(), 4),
+                         "<h1>Hello Cy!!</h1>\n")
+        self.assertEqual(post(b"x=1", 5), "<h1>Hello stranger!</h1>\n")
+
     def test_limits_answered_in_fastcgi(self):
         """L-API-04/L-API-01 in FastCGI mode: the library answers and the
         program keeps serving."""
