@@ -98,7 +98,10 @@ class LogTest(cgitest.ServerTest):
         level; the startup line is there."""
         srv = self.start()
         request(srv, "/a.txt")
-        log = wait_for(lambda: srv.read_log("error"))
+        # The startup lines may land one after the other: wait for the
+        # last one, not merely for a non-empty file.
+        log = wait_for(lambda: "serving" in srv.read_log("error")
+                       and srv.read_log("error"))
         self.assertIn("serving", log)
         for line in log.splitlines():
             self.assertRegex(line, ERRLINE)
