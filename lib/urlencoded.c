@@ -398,12 +398,36 @@ move_down(char *dst, const char *src, size_t n)
 	}
 }
 
+/*
+ * Plain bytes s[i..i+n) go down to s[o..] (o <= i). Once output lags
+ * input by sixteen bytes or more, which it soon does after the first few
+ * escapes, whole sixteen-byte chunks are copied without a branch on n:
+ * a chunk never reaches the raw bytes still to be read, and its spill
+ * past the run lands on bytes already consumed, overwritten by the next
+ * output. Chunks never read past end.
+ */
+static inline void
+copy_down(char *s, size_t o, size_t i, size_t n, size_t end)
+{
+	char t[16];
+	size_t j;
+
+	if (i - o < 16 || ((n + 15) & ~(size_t)15) > end - i) {
+		move_down(s + o, s + i, n);
+		return;
+	}
+	for (j = 0; j < n; j += 16) {
+		memcpy(t, s + i + j, 16);
+		memcpy(s + o + j, t, 16);
+	}
+}
+
 int
 urlencoded_decode_inplace(struct urlencoded_inplace *u, size_t end,
     urlencoded_field_fn *fn, void *arg)
 {
 	char *s = u->s;
-	size_t i = u->in, w = i, o, raw, name_len, value, k, n, esc;
+	size_t i = u->in, w = i, o, raw, start, name_len, value, k, n, esc;
 	uint64_t dm, m;
 	unsigned h1, h2;
 	unsigned char c;
@@ -414,13 +438,15 @@ urlencoded_decode_inplace(struct urlencoded_inplace *u, size_t end,
 	 * then walked from delimiter to delimiter, so the cost is per
 	 * window and per delimiter, not per byte. Output only ever goes
 	 * below i, so the masks of the raw bytes at and after i stay true.
-	 * Name and value are each decoded where they start (the value right
-	 * after its '='): only the bytes behind an escape move, and only
-	 * within their own name or value.
+	 * Output runs on across fields (name NUL value NUL ...): after the
+	 * first escapes it lags input by sixteen bytes or more, and then
+	 * every run moves down in whole chunks (copy_down).
 	 */
 	dm = classify(s, w, end);
+	o = i;
 	while (i < end) {
-		raw = o = i;
+		raw = i;
+		start = o;
 		name_len = SIZE_MAX; /* no '=' yet */
 		value = 0;
 		for (;;) {
@@ -433,7 +459,7 @@ urlencoded_decode_inplace(struct urlencoded_inplace *u, size_t end,
 				n = (end - w < UE_WINDOW ? end - w
 				                         : UE_WINDOW) -
 				    (i - w);
-				move_down(s + o, s + i, n);
+				copy_down(s, o, i, n, end);
 				i += n;
 				o += n;
 				if (i == end)
@@ -441,28 +467,28 @@ urlencoded_decode_inplace(struct urlencoded_inplace *u, size_t end,
 				continue;
 			}
 			k = (size_t)__builtin_ctzll(m);
-			move_down(s + o, s + i, k);
+			copy_down(s, o, i, k, end);
 			i += k;
 			o += k;
 			c = (unsigned char)s[i];
 			if (c == '%') {
-				/* Escapes come in runs (UTF-8: %C3%A9). */
-				esc = i;
-				while (end - i >= 3 && s[i] == '%' &&
-				    (h1 = hex[(unsigned char)s[i + 1]]) != 0 &&
-				    (h2 = hex[(unsigned char)s[i + 2]]) != 0) {
-					s[o++] = (char)(h1 * 16 + h2 - 17);
-					i += 3;
-				}
-				if (i != esc)
-					continue;
+				/* Decoded without a branch on validity: a bad
+				 * escape is a literal '%'. */
+				esc = end - i >= 3;
+				h1 = hex[(unsigned char)s[i + esc]];
+				h2 = hex[(unsigned char)s[i + 2 * esc]];
+				esc = esc && h1 != 0 && h2 != 0;
+				s[o++] = esc ? (char)(h1 * 16 + h2 - 17) : '%';
+				i += esc ? 3 : 1;
+				continue;
 			}
 			if (c == '&')
 				break;
 			if (c == '=' && name_len == SIZE_MAX) {
-				name_len = o - raw;
-				s[o] = '\0';
-				value = o = ++i;
+				name_len = o - start;
+				s[o++] = '\0';
+				value = o;
+				i++;
 			} else {
 				s[o++] = (char)c; /* a literal '=' or '%' */
 				i++;
@@ -470,14 +496,15 @@ urlencoded_decode_inplace(struct urlencoded_inplace *u, size_t end,
 		}
 		if (i > raw) { /* empty sequences are skipped */
 			if (name_len == SIZE_MAX) {
-				name_len = o - raw;
+				name_len = o - start;
 				value = o; /* "" at the name's NUL */
 			}
 			s[o] = '\0';
 			u->in = i < end ? i + 1 : i;
-			if ((rc = fn(arg, s + raw, name_len, s + value,
+			if ((rc = fn(arg, s + start, name_len, s + value,
 			         o - value)) != 0)
 				return rc;
+			o++;
 		}
 		if (i < end)
 			i++; /* the '&' */
