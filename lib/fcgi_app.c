@@ -1,6 +1,16 @@
 /*
- * fcgi_app.c - libcgi's FastCGI responder: one connection and one request at
- * a time, blocking I/O, records framed by fcgi_record.c.
+ * fcgi_app.c - libcgi's FastCGI responder: one request at a time, blocking
+ * I/O, records framed by fcgi_record.c.
+ *
+ * A web server keeps idle connections (nginx's upstream keepalive) and
+ * opens another for a concurrent request. Serving one connection at a
+ * time, the responder would block the new one; closing the idle one
+ * instead races with a request the server may be sending on it at that
+ * very moment (nginx then answers 502). So an idle kept connection is
+ * parked (up to APP_PARK_MAX of them) and polled with the listener:
+ * whichever brings a request first is served, and no kept connection is
+ * closed by us while the server may still use it, unless more than
+ * APP_PARK_MAX are idle at once (then the longest idle one goes).
  *
  * The web server is trusted to speak FastCGI but not to be correct: every
  * length is bounded before it is buffered, and a peer that breaks the
@@ -36,6 +46,8 @@
  * bytes per pair. */
 #define APP_RAW_MAX (FCGI_APP_PARAMS_MAX + 8 * FCGI_APP_NPARAMS_MAX)
 
+#define APP_PARK_MAX 16 /* idle kept connections held open */
+
 /* Written only by on_sigterm (STYLE Rule 10). */
 static volatile sig_atomic_t fcgi_app_got_term;
 
@@ -54,7 +66,11 @@ struct fcgi_app {
 	struct fcgi_req *cur;    /* the request begun on conn_fd, or NULL */
 	bool cur_ready;          /* cur's PARAMS are complete: caller has it */
 	unsigned long nconns;    /* connections accepted */
+	unsigned long conn_id;   /* conn_fd's number in that count */
 	bool linger;             /* conn_fd is shut for writing: read to EOF */
+	int park[APP_PARK_MAX];  /* idle kept connections, oldest first */
+	unsigned long park_id[APP_PARK_MAX];
+	size_t npark;
 	struct sigaction old_term;
 };
 
@@ -181,27 +197,33 @@ send_end(struct fcgi_app *app, unsigned id, uint32_t status, unsigned proto)
 }
 
 /*
- * Waits until fd (and the listener, when want_listen) can be read. While
- * idle, SIGTERM is blocked except inside ppoll, so a signal that arrives
- * between the flag test and the wait still ends the wait: -1, EINTR.
- * Returns the pollfd revents of fd, or 0 if only the listener is ready.
+ * Waits until fd (and, when want_listen, the listener or a parked
+ * connection) can be read. While idle, SIGTERM is blocked except inside
+ * ppoll, so a signal that arrives between the flag test and the wait
+ * still ends the wait: -1, EINTR. Returns the pollfd revents of fd, or 0
+ * if only the listener or a parked connection is ready. fd -1: only the
+ * others are waited for.
  */
 static int
 wait_idle(struct fcgi_app *app, int fd, bool want_listen)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[2 + APP_PARK_MAX];
 	sigset_t term, old;
-	nfds_t n = 1;
+	nfds_t n = 1, k;
 	int rc, saved;
 
 	pfd[0].fd = fd;
 	pfd[0].events = POLLIN;
 	pfd[0].revents = 0;
 	if (want_listen && app->listen_fd != -1) {
-		pfd[1].fd = app->listen_fd;
-		pfd[1].events = POLLIN;
-		pfd[1].revents = 0;
-		n = 2;
+		pfd[n].fd = app->listen_fd;
+		pfd[n].events = POLLIN;
+		pfd[n++].revents = 0;
+	}
+	for (k = 0; want_listen && k < app->npark; k++) {
+		pfd[n].fd = app->park[k];
+		pfd[n].events = POLLIN;
+		pfd[n++].revents = 0;
 	}
 	(void)sigemptyset(&term);
 	(void)sigaddset(&term, SIGTERM);
@@ -226,6 +248,59 @@ wait_idle(struct fcgi_app *app, int fd, bool want_listen)
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = saved;
 	return rc;
+}
+
+/*
+ * Parks the idle current connection (nothing of it is buffered) so that
+ * another can be served; the longest parked one is closed if all places
+ * are taken. conn_fd is -1 afterwards.
+ */
+static void
+conn_park(struct fcgi_app *app)
+{
+	if (app->npark == APP_PARK_MAX) {
+		(void)close(app->park[0]);
+		memmove(app->park, app->park + 1,
+		    (APP_PARK_MAX - 1) * sizeof(app->park[0]));
+		memmove(app->park_id, app->park_id + 1,
+		    (APP_PARK_MAX - 1) * sizeof(app->park_id[0]));
+		app->npark--;
+	}
+	app->park[app->npark] = app->conn_fd;
+	app->park_id[app->npark++] = app->conn_id;
+	app->conn_fd = -1;
+	app->in_start = app->in_end = 0;
+}
+
+/* A parked connection that can be read becomes the current one: 1, or
+ * 0 if none can (a zero-timeout poll). */
+static int
+conn_unpark(struct fcgi_app *app)
+{
+	struct pollfd pfd[APP_PARK_MAX];
+	size_t k;
+
+	for (k = 0; k < app->npark; k++) {
+		pfd[k].fd = app->park[k];
+		pfd[k].events = POLLIN;
+		pfd[k].revents = 0;
+	}
+	if (app->npark == 0 || poll(pfd, (nfds_t)app->npark, 0) <= 0)
+		return 0;
+	for (k = 0; k < app->npark && pfd[k].revents == 0; k++)
+		continue;
+	if (k == app->npark)
+		return 0;
+	app->conn_fd = app->park[k];
+	app->conn_id = app->park_id[k];
+	app->in_start = app->in_end = 0;
+	app->linger = false;
+	memmove(app->park + k, app->park + k + 1,
+	    (app->npark - k - 1) * sizeof(app->park[0]));
+	memmove(app->park_id + k, app->park_id + k + 1,
+	    (app->npark - k - 1) * sizeof(app->park_id[0]));
+	app->npark--;
+	return 1;
 }
 
 /*
@@ -268,8 +343,12 @@ next_record(struct fcgi_app *app, struct fcgi_record *r, bool idle)
 				return -1;
 			if (ev == 0) {
 				/* Another connection is waiting and this one
-				 * is between requests: serve the new one
-				 * rather than block it (FCGI_MAX_CONNS=1). */
+				 * is between requests: serve the other one
+				 * rather than block it; this one is parked
+				 * (a lingering one, done with, is closed). */
+				if (!app->linger && app->in_end == 0 &&
+				    app->cur == NULL)
+					conn_park(app);
 				errno = ECONNRESET;
 				return -1;
 			}
@@ -295,7 +374,7 @@ get_values(struct fcgi_app *app, const struct fcgi_record *r)
 	static const struct {
 		const char *name, *value;
 	} vars[] = {
-		{ "FCGI_MAX_CONNS", "1" },
+		{ "FCGI_MAX_CONNS", "17" }, /* 1 + APP_PARK_MAX */
 		{ "FCGI_MAX_REQS", "1" },
 		{ "FCGI_MPXS_CONNS", "0" },
 	};
@@ -510,8 +589,12 @@ conn_accept(struct fcgi_app *app)
 	int fd, one = 1;
 
 	for (;;) {
-		if (wait_idle(app, app->listen_fd, false) == -1)
+		if (conn_unpark(app))
+			return 0; /* a request came on a parked connection */
+		if (wait_idle(app, -1, true) == -1)
 			return -1;
+		if (conn_unpark(app))
+			return 0;
 		fd = accept4(app->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd != -1)
 			break;
@@ -530,7 +613,7 @@ conn_accept(struct fcgi_app *app)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	app->conn_fd = fd;
 	app->in_start = app->in_end = 0;
-	app->nconns++;
+	app->conn_id = ++app->nconns;
 	return 0;
 }
 
@@ -823,6 +906,12 @@ fcgi_app_nconns(const struct fcgi_app *app)
 	return app->nconns;
 }
 
+unsigned long
+fcgi_app_conn_id(const struct fcgi_app *app)
+{
+	return app->conn_id;
+}
+
 int
 fcgi_app_stopping(const struct fcgi_app *app)
 {
@@ -892,6 +981,7 @@ struct fcgi_app *
 fcgi_app_new(int listen_fd)
 {
 	struct fcgi_app *app;
+	int flags;
 	int on = 0, saved;
 	socklen_t len = sizeof(on);
 
@@ -905,6 +995,14 @@ fcgi_app_new(int listen_fd)
 	}
 	if ((listen_fd = fd_adopt(listen_fd)) == -1)
 		return NULL;
+	/* accept must not block: processes sharing the listener (spawn-fcgi
+	 * -F) race for each connection, and a loser blocked in accept would
+	 * leave its parked connections unserved. EAGAIN: back to the wait. */
+	if ((flags = fcntl(listen_fd, F_GETFL)) == -1 ||
+	    fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+		(void)close(listen_fd);
+		return NULL;
+	}
 	if ((app = app_alloc()) == NULL) {
 		(void)close(listen_fd);
 		errno = ENOMEM;
@@ -924,7 +1022,7 @@ fcgi_app_new_conn(int conn_fd)
 		return NULL;
 	}
 	app->conn_fd = conn_fd;
-	app->nconns = 1;
+	app->nconns = app->conn_id = 1;
 	return app;
 }
 
@@ -935,6 +1033,8 @@ fcgi_app_free(struct fcgi_app *app)
 		return;
 	req_free(app->cur);
 	conn_close(app);
+	while (app->npark > 0)
+		(void)close(app->park[--app->npark]);
 	if (app->listen_fd != -1)
 		(void)close(app->listen_fd);
 	(void)sigaction(SIGTERM, &app->old_term, NULL);

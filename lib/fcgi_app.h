@@ -119,6 +119,9 @@ int fcgi_req_finish(struct fcgi_req *rq, int app_status);
 
 /* Connections accepted so far (for logs and tests of connection reuse). */
 unsigned long fcgi_app_nconns(const struct fcgi_app *app);
+/* The number (1, 2, ... in order of acceptance) of the connection the
+ * current request came on. */
+unsigned long fcgi_app_conn_id(const struct fcgi_app *app);
 
 /* True once SIGTERM was received: the caller should finish and exit. */
 int fcgi_app_stopping(const struct fcgi_app *app);

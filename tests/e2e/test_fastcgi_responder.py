@@ -214,8 +214,9 @@ class SpawnFcgiTest(unittest.TestCase):
         rtype, rid, content = c.read_record()
         c.close()
         self.assertEqual((rtype, rid), (GET_VALUES_RESULT, 0))
+        # 17: the connection being served plus 16 parked kept ones.
         self.assertEqual(parse_pairs(content),
-                         {"FCGI_MAX_CONNS": "1", "FCGI_MPXS_CONNS": "0"})
+                         {"FCGI_MAX_CONNS": "17", "FCGI_MPXS_CONNS": "0"})
 
     def test_unknown_role_and_type(self):
         """An AUTHORIZER request gets END_REQUEST(UNKNOWN_ROLE), a
@@ -295,9 +296,10 @@ class SpawnFcgiTest(unittest.TestCase):
         self.assertIsNone(self.proc.poll())
 
     def test_second_connection_served_while_first_idles(self):
-        """One connection at a time, but no starvation: a kept connection
-        idle between requests is closed when another connection arrives,
-        and the new one is served."""
+        """One request at a time, but no starvation and no dropped kept
+        connection: a kept connection idle between requests is parked
+        when another arrives, the new one is served, and both then go on
+        serving requests, each on its own connection."""
         a = Conn(self.sock)
         out, _, status, _, _ = a.request({}, b"a")
         self.assertEqual(status, 0)
@@ -306,9 +308,32 @@ class SpawnFcgiTest(unittest.TestCase):
         out, _, status, _, _ = b.request({}, b"bb")
         self.assertEqual(status, 0)
         self.assertEqual(int(echo_fields(out)[1]["connection"]), first + 1)
-        self.assertIsNone(a.read_record(), "idle connection left open")
+        for conn, n, body in ((a, first, b"aaa"), (b, first + 1, b"b"),
+                              (a, first, b"")):
+            out, _, status, _, _ = conn.request({}, body)
+            self.assertEqual(status, 0)
+            _, f = echo_fields(out)
+            self.assertEqual((int(f["connection"]), f["stdin-length"]),
+                             (n, str(len(body))))
         a.close()
         b.close()
+
+    def test_parked_connections_bounded(self):
+        """More idle kept connections than the responder parks (16): the
+        longest idle is closed, the newest ones are all served."""
+        conns = []
+        for i in range(18):
+            c = Conn(self.sock)
+            out, _, status, _, _ = c.request({}, b"x" * i)
+            self.assertEqual(status, 0)
+            conns.append(c)
+        self.assertIsNone(conns[0].read_record(), "oldest not closed")
+        for c in conns[2:]:
+            out, _, status, _, _ = c.request({}, b"y")
+            self.assertEqual(status, 0)
+            self.assertEqual(echo_fields(out)[1]["stdin-length"], "1")
+        for c in conns:
+            c.close()
 
     def test_sigterm_mid_request_finishes_it(self):
         """SIGTERM once a request has begun (its PARAMS not even complete):

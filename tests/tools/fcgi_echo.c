@@ -248,7 +248,7 @@ main(int argc, char **argv)
 	while ((rq = fcgi_app_accept(app)) != NULL) {
 		nreq++;
 		(void)fcgi_req_finish(rq,
-		    serve(rq, fcgi_app_nconns(app)) == 0 ? 0 : 1);
+		    serve(rq, fcgi_app_conn_id(app)) == 0 ? 0 : 1);
 	}
 	if (!fcgi_app_stopping(app)) {
 		fprintf(stderr, "fcgi_echo: accept: %s\n", strerror(errno));

@@ -91,7 +91,7 @@ static const struct {
 	{ "get-values: only what was asked, unknown names skipped",
 	    { { K_REC, 0, FCGI_RECORD_GET_VALUES, 0,
 	        B("\x0e\0FCGI_MAX_CONNS\3\0FOO\x0f\0FCGI_MPXS_CONNS") } },
-	    "V[FCGI_MAX_CONNS=1,FCGI_MPXS_CONNS=0] ", 0 },
+	    "V[FCGI_MAX_CONNS=17,FCGI_MPXS_CONNS=0] ", 0 },
 	{ "get-values: max reqs, repeated name answered once",
 	    { { K_REC, 0, FCGI_RECORD_GET_VALUES, 0,
 	        B("\x0d\0FCGI_MAX_REQS\x0d\0FCGI_MAX_REQS") } },
