@@ -746,6 +746,445 @@ test_sanitize(void)
 	CHECK_INT("small output", n, 9);
 }
 
+/* Appends every field of f as source, name, 0x1f, value, 0x1e. */
+static void
+dump(const struct form *f, struct buf *out)
+{
+	const struct form_field *fld;
+	size_t i;
+
+	buf_reset(out);
+	for (i = 0; i < f->nfields; i++) {
+		fld = form_field_at(f, i);
+		if (buf_putc(out, '0' + (int)fld->source) == -1 ||
+		    buf_append(out, fld->name, fld->name_len) == -1 ||
+		    buf_putc(out, 0x1f) == -1 ||
+		    buf_append(out, fld->value, fld->value_len) == -1 ||
+		    buf_putc(out, 0x1e) == -1)
+			exit(2);
+	}
+}
+
+/* Parses body as a urlencoded body read chunk bytes at a time. */
+static enum form_err
+read_urlencoded(struct form *f, const char *body, size_t n, size_t chunk,
+    struct reader *rd)
+{
+	rd->p = body;
+	rd->len = n;
+	rd->off = 0;
+	rd->chunk = chunk;
+	rd->calls = 0;
+	rd->fail_errno = 0;
+	return form_read_body(f, mem_read, rd, UT, decimal(n), 0);
+}
+
+/*
+ * L-API-02, L-URL-02..05: the body reader decodes each field once it is
+ * complete (up to the last '&' read so far) and resumes after it, so the
+ * fields must not depend on how the body arrives. A 2 KiB body with
+ * escapes (some split across reads), '+', empty pieces and pieces
+ * without '=' is read whole, 1 byte and 7 bytes at a time (and at a few
+ * other sizes); every way gives the same field list, which is also the
+ * one built alongside the body.
+ */
+static void
+test_read_sizes(void)
+{
+	static const size_t chunks[] = { 1, 2, 3, 7, 16, 63, 64, 65, 1000 };
+	struct buf body, want, whole, got;
+	struct reader rd;
+	struct form *f;
+	size_t i, c, nwant = 0;
+	char name[64];
+
+	buf_init(&body, 0);
+	buf_init(&want, 0);
+	buf_init(&whole, 0);
+	buf_init(&got, 0);
+	for (i = 0; body.len < 2048; i++) {
+		(void)snprintf(name, sizeof(name), "f%zu", i);
+		switch (i % 5) {
+		case 0: /* escapes, '+', a bad escape, a literal '=' */
+			if (buf_printf(&body, "%s=%%41+b%%zz=%%C3%%A9%zu&",
+			        name, i) == -1 ||
+			    buf_printf(&want,
+			        "2%s\x1f"
+			        "A b%%zz=\xc3\xa9%zu\x1e",
+			        name, i) == -1)
+				exit(2);
+			break;
+		case 1: /* no '=': a name with an empty value */
+			if (buf_printf(&body, "%s+flag&&", name) == -1 ||
+			    buf_printf(&want, "2%s flag\x1f\x1e", name) == -1)
+				exit(2);
+			break;
+		case 2: /* a long plain value, then empty pieces */
+			if (buf_printf(&body,
+			        "%s=0123456789abcdef0123456789abcdef%zu&&&",
+			        name, i) == -1 ||
+			    buf_printf(&want,
+			        "2%s\x1f"
+			        "0123456789abcdef0123456789abcdef%zu\x1e",
+			        name, i) == -1)
+				exit(2);
+			break;
+		case 3: /* an empty name, an escaped name */
+			if (buf_printf(&body, "=%zu&%%66%%5f%zu=%%2B%%26&", i,
+			        i) == -1 ||
+			    buf_printf(&want,
+			        "2\x1f%zu\x1e"
+			        "2f_%zu\x1f+&\x1e",
+			        i, i) == -1)
+				exit(2);
+			nwant++;
+			break;
+		default: /* an empty value and a half escape */
+			if (buf_printf(&body, "%s=&%s=%%4&", name, name) ==
+			        -1 ||
+			    buf_printf(&want,
+			        "2%s\x1f\x1e"
+			        "2%s\x1f%%4\x1e",
+			        name, name) == -1)
+				exit(2);
+			nwant++;
+			break;
+		}
+		nwant++;
+	}
+	/* The last field ends the body without an '&'. */
+	if (buf_puts(&body, "last=%41%42+") == -1 ||
+	    buf_puts(&want,
+	        "2last\x1f"
+	        "AB \x1e") == -1)
+		exit(2);
+	nwant++;
+	f = form_new(NULL);
+	if (f == NULL)
+		exit(2);
+	CHECK_INT("L-API-02 one read",
+	    read_urlencoded(f, body.data, body.len, body.len, &rd), FORM_OK);
+	CHECK_INT("L-API-02 one read: one call", rd.calls, 1);
+	CHECK_INT("L-API-02 one read: nfields", f->nfields, nwant);
+	dump(f, &whole);
+	CHECK_MEM("L-API-02 one read: fields", buf_cstr(&whole), whole.len,
+	    buf_cstr(&want), want.len);
+	form_free(f);
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		if ((f = form_new(NULL)) == NULL)
+			exit(2);
+		CHECK_INT("L-API-02 chunked reads",
+		    read_urlencoded(f, body.data, body.len, chunks[c], &rd),
+		    FORM_OK);
+		CHECK_INT("L-API-02 chunked reads: all read", rd.off, body.len);
+		CHECK_INT("L-API-02 chunked reads: nfields", f->nfields, nwant);
+		dump(f, &got);
+		CHECK_MEM("L-API-02 chunked reads: same fields as one read",
+		    buf_cstr(&got), got.len, buf_cstr(&whole), whole.len);
+		form_free(f);
+	}
+	buf_fini(&body);
+	buf_fini(&want);
+	buf_fini(&whole);
+	buf_fini(&got);
+}
+
+/*
+ * L-API-04, L-URL-11: a urlencoded field that is still arriving is
+ * refused as soon as its raw bytes cannot decode within max_name or
+ * max_value (an escape, three raw bytes, is the shortest a byte can be),
+ * not after the whole body was read; and a field that can still fit,
+ * e.g. a value of exactly max_value bytes written as escapes (three
+ * times as many raw bytes), is not refused early.
+ */
+static void
+test_pending(void)
+{
+	struct form_limits lim;
+	struct buf body;
+	struct reader rd;
+	struct form *f;
+	const struct form_field *fld;
+	size_t i, c;
+
+	buf_init(&body, 0);
+	/* "a=" and 1000 'x', max_value 10, 16 bytes per read. */
+	form_limits_default(&lim);
+	lim.max_value = 10;
+	if (buf_puts(&body, "a=") == -1)
+		exit(2);
+	for (i = 0; i < 1000; i++)
+		if (buf_putc(&body, 'x') == -1)
+			exit(2);
+	f = form_new(&lim);
+	CHECK_INT("L-API-04 long value refused",
+	    read_urlencoded(f, body.data, body.len, 16, &rd), FORM_EVALUE_SIZE);
+	CHECK("L-API-04 long value refused early (< 100 bytes read)",
+	    rd.off < 100);
+	CHECK_INT("L-API-04 long value: no field kept", f->nfields, 0);
+	form_free(f);
+	/* 1000 name bytes without '=', max_name 10. */
+	form_limits_default(&lim);
+	lim.max_name = 10;
+	buf_reset(&body);
+	for (i = 0; i < 1000; i++)
+		if (buf_putc(&body, 'n') == -1)
+			exit(2);
+	f = form_new(&lim);
+	CHECK_INT("L-API-04 long name refused",
+	    read_urlencoded(f, body.data, body.len, 16, &rd), FORM_ENAME_SIZE);
+	CHECK("L-API-04 long name refused early (< 100 bytes read)",
+	    rd.off < 100);
+	form_free(f);
+	/* A long name followed by '=' and a value: the name decides. */
+	buf_reset(&body);
+	for (i = 0; i < 500; i++)
+		if (buf_putc(&body, 'n') == -1)
+			exit(2);
+	if (buf_puts(&body, "=v") == -1)
+		exit(2);
+	f = form_new(&lim);
+	CHECK_INT("L-API-04 long name with a value refused",
+	    read_urlencoded(f, body.data, body.len, 16, &rd), FORM_ENAME_SIZE);
+	CHECK("L-API-04 long name with a value refused early", rd.off < 100);
+	form_free(f);
+	/* Exactly max_value (10) bytes as 30 raw bytes of escapes, at every
+	 * read size: accepted; one more escape: refused. Same for names. */
+	form_limits_default(&lim);
+	lim.max_value = 10;
+	lim.max_name = 10;
+	for (c = 1; c <= 40; c++) {
+		buf_reset(&body);
+		if (buf_puts(&body,
+		        "%41%41%41%41%41%41%41%41%41%41=%41%41%41"
+		        "%41%41%41%41%41%41%41") == -1)
+			exit(2);
+		f = form_new(&lim);
+		CHECK_INT("L-API-04 escaped name and value at the bound",
+		    read_urlencoded(f, body.data, body.len, c, &rd), FORM_OK);
+		fld = f->nfields == 1 ? form_field_at(f, 0) : NULL;
+		CHECK_STR("L-API-04 escaped value at the bound",
+		    fld != NULL ? fld->value : NULL, "AAAAAAAAAA");
+		CHECK_STR("L-API-04 escaped name at the bound",
+		    fld != NULL ? fld->name : NULL, "AAAAAAAAAA");
+		form_free(f);
+		/* Then a second field of the same kind after an '&'. */
+		if (buf_puts(&body, "&b=%42%42%42%42%42%42%42%42%42%42") == -1)
+			exit(2);
+		f = form_new(&lim);
+		CHECK_INT("L-API-04 two escaped values at the bound",
+		    read_urlencoded(f, body.data, body.len, c, &rd), FORM_OK);
+		CHECK_INT("L-API-04 two escaped values: nfields", f->nfields,
+		    2);
+		fld = form_get(f, FORM_BODY, "b", 0);
+		CHECK_STR("L-API-04 second escaped value",
+		    fld != NULL ? fld->value : NULL, "BBBBBBBBBB");
+		form_free(f);
+		if (buf_puts(&body, "%42") == -1)
+			exit(2);
+		f = form_new(&lim);
+		CHECK_INT("L-API-04 escaped value one past",
+		    read_urlencoded(f, body.data, body.len, c, &rd),
+		    FORM_EVALUE_SIZE);
+		form_free(f);
+		buf_reset(&body);
+		if (buf_puts(&body, "%41%41%41%41%41%41%41%41%41%41%41") == -1)
+			exit(2);
+		f = form_new(&lim);
+		CHECK_INT("L-API-04 escaped name one past",
+		    read_urlencoded(f, body.data, body.len, c, &rd),
+		    FORM_ENAME_SIZE);
+		form_free(f);
+	}
+	/* max_value 0 and max_name 0 allow empty ones (0 is "nothing"). */
+	form_limits_default(&lim);
+	lim.max_value = 0;
+	lim.max_name = 0;
+	for (c = 1; c <= 8; c++) {
+		f = form_new(&lim);
+		CHECK_INT("L-API-04 empty names and values at a bound of 0",
+		    read_urlencoded(f, S("=&=&&="), c, &rd), FORM_OK);
+		CHECK_INT("L-API-04 bound of 0: nfields", f->nfields, 3);
+		form_free(f);
+	}
+	buf_fini(&body);
+}
+
+/*
+ * form_reset (L-API-12 for a resident program): after a reset only the
+ * next request's fields exist, with their own values, however many
+ * fields it has; new limits apply; temp files of uploads are closed.
+ */
+static void
+test_reset(void)
+{
+	static const char second[] = "2x\x1f"
+	                             "A\x1e"
+	                             "2y\x1f\x1e"
+	                             "2z\x1f \x1e";
+	static const char up[] = "--XB\r\n" CD "f; filename=a.bin\r\n\r\n"
+	                         "0123456789\r\n--XB--";
+	struct form_limits lim;
+	struct reader rd;
+	struct form *f;
+	const struct form_field *fld;
+	struct buf body, want, got;
+	char v[32];
+	size_t i, round, bad;
+	int fd;
+
+	buf_init(&body, 0);
+	buf_init(&want, 0);
+	buf_init(&got, 0);
+	if ((f = form_new(NULL)) == NULL)
+		exit(2);
+	CHECK_INT("L-API-12 reset: first body",
+	    read_urlencoded(f, S("a=1&b=2&c=%33"), 4, &rd), FORM_OK);
+	CHECK_INT("L-API-12 reset: first query", form_parse_query(f, S("q=1")),
+	    FORM_OK);
+	CHECK_INT("L-API-12 reset: first nfields", f->nfields, 4);
+	form_reset(f, NULL);
+	CHECK_INT("L-API-12 reset: empty", f->nfields, 0);
+	CHECK("L-API-12 reset: nothing found",
+	    form_get(f, FORM_ANY, "a", 0) == NULL &&
+	        form_nth(f, FORM_ANY, 0) == NULL);
+	CHECK_INT("L-API-12 reset: second body",
+	    read_urlencoded(f, S("x=%41&y&z=+"), 3, &rd), FORM_OK);
+	dump(f, &got);
+	CHECK_MEM("L-API-12 reset: only the second body's fields",
+	    buf_cstr(&got), got.len, second, sizeof(second) - 1);
+	CHECK_INT("L-API-12 reset: second nfields", f->nfields, 3);
+	CHECK("L-API-12 reset: old names gone",
+	    form_get(f, FORM_ANY, "a", 0) == NULL &&
+	        form_get(f, FORM_ANY, "q", 0) == NULL);
+	CHECK_INT("L-API-12 reset: err cleared", f->err, FORM_OK);
+	/* Rounds of growing bodies (16 .. 600 fields: new field blocks and
+	 * larger string chunks after a reset), each checked field by field. */
+	for (round = 0; round < 8; round++) {
+		size_t n = round == 0 ? 16 : round * 75;
+
+		form_reset(f, NULL);
+		buf_reset(&body);
+		for (i = 0; i < n; i++)
+			if (buf_printf(&body, "%sr%zu=%%3%zu%zu+%zu",
+			        i == 0 ? "" : "&", round, i % 10, i,
+			        round) == -1)
+				exit(2);
+		CHECK_INT("L-API-12 reset: bigger body",
+		    read_urlencoded(f, body.data, body.len, 7 + round * 100,
+		        &rd),
+		    FORM_OK);
+		CHECK_INT("L-API-12 reset: bigger body nfields", f->nfields, n);
+		bad = 0;
+		for (i = 0; i < n && i < f->nfields; i++) {
+			fld = form_field_at(f, i);
+			(void)snprintf(v, sizeof(v), "%zu%zu %zu", i % 10, i,
+			    round);
+			(void)snprintf(v + 16, sizeof(v) - 16, "r%zu", round);
+			if (fld->source != FORM_BODY ||
+			    strcmp(fld->name, v + 16) != 0 ||
+			    strcmp(fld->value, v) != 0 ||
+			    fld->value_len != strlen(v))
+				bad++;
+		}
+		CHECK_INT("L-API-12 reset: every field of the bigger body", bad,
+		    0);
+		CHECK_INT("L-API-12 reset: count by name",
+		    form_count(f, FORM_BODY, v + 16), n);
+	}
+	/* New limits: max_fields 3 refuses a body of 4 fields. */
+	form_limits_default(&lim);
+	lim.max_fields = 3;
+	form_reset(f, &lim);
+	CHECK_INT("L-API-12 reset: limits replaced", f->lim.max_fields, 3);
+	CHECK_INT("L-URL-11 reset: new max_fields applies",
+	    read_urlencoded(f, S("a&b&c&d"), 64, &rd), FORM_EFIELDS);
+	CHECK_INT("L-URL-11 reset: nothing kept", f->nfields, 0);
+	form_reset(f, NULL);
+	CHECK_INT("L-API-12 reset: NULL keeps the limits", f->lim.max_fields,
+	    3);
+	CHECK_INT("L-URL-11 reset: at the bound",
+	    read_urlencoded(f, S("a&b&c"), 64, &rd), FORM_OK);
+	CHECK_INT("L-URL-11 reset: at the bound nfields", f->nfields, 3);
+	/* L-API-13: a spilled upload's temp file is closed by the reset. */
+	form_limits_default(&lim);
+	lim.spill_threshold = 0;
+	form_reset(f, &lim);
+	rd.p = up;
+	rd.len = sizeof(up) - 1;
+	rd.off = 0;
+	rd.chunk = 5;
+	rd.fail_errno = 0;
+	CHECK_INT("L-API-13 reset: upload",
+	    form_read_body(f, mem_read, &rd, MPT, decimal(sizeof(up) - 1), 0),
+	    FORM_OK);
+	fld = form_get(f, FORM_BODY, "f", 0);
+	fd = fld != NULL && fld->file != NULL ? fld->file->fd : -1;
+	CHECK("L-API-13 reset: upload spilled to a file", fd >= 0);
+	CHECK("L-API-13 reset: temp file open before",
+	    fd >= 0 && fcntl(fd, F_GETFD) != -1);
+	form_reset(f, NULL);
+	errno = 0;
+	CHECK("L-API-13 reset: temp file closed",
+	    fd >= 0 && fcntl(fd, F_GETFD) == -1 && errno == EBADF);
+	/* And the form takes the next upload after the reset. */
+	rd.off = 0;
+	CHECK_INT("L-API-13 reset: upload after reset",
+	    form_read_body(f, mem_read, &rd, MPT, decimal(sizeof(up) - 1), 0),
+	    FORM_OK);
+	fld = form_get(f, FORM_BODY, "f", 0);
+	if (fld != NULL && fld->file != NULL)
+		check_content("L-API-13 reset: content after reset", fld->file,
+		    "0123456789", 10);
+	else
+		CHECK("L-API-13 reset: upload after reset found", 0);
+	form_free(f);
+	buf_fini(&body);
+	buf_fini(&want);
+	buf_fini(&got);
+}
+
+/*
+ * L-API-03: without CONTENT_LENGTH and with FORM_READ_TO_EOF a urlencoded
+ * body is read to EOF (read raw, then decoded): same fields whatever the
+ * read size.
+ */
+static void
+test_to_eof(void)
+{
+	static const char body[] = "a=%41+b&&c&=d&e=%zz%4";
+	static const char want[] = "2a\x1f"
+	                           "A b\x1e"
+	                           "2c\x1f\x1e"
+	                           "2\x1f"
+	                           "d\x1e"
+	                           "2e\x1f%zz%4\x1e";
+	struct reader rd = { S(body), 0, 1, 0, 0 };
+	struct form *f;
+	struct buf got;
+	size_t c;
+
+	buf_init(&got, 0);
+	for (c = 1; c <= sizeof(body); c++) {
+		if ((f = form_new(NULL)) == NULL)
+			exit(2);
+		rd.off = 0;
+		rd.chunk = c;
+		CHECK_INT("L-API-03 urlencoded to EOF",
+		    form_read_body(f, mem_read, &rd, UT, NULL,
+		        FORM_READ_TO_EOF),
+		    FORM_OK);
+		dump(f, &got);
+		CHECK_MEM("L-API-03 urlencoded to EOF fields", buf_cstr(&got),
+		    got.len, want, sizeof(want) - 1);
+		CHECK_INT("L-API-03 urlencoded to EOF nfields", f->nfields, 4);
+		CHECK("L-API-03 urlencoded to EOF: raw not kept",
+		    f->raw.len == 0);
+		form_free(f);
+	}
+	buf_fini(&got);
+}
+
 int
 main(void)
 {
@@ -758,5 +1197,9 @@ main(void)
 	test_sanitize();
 	test_mixed();
 	test_silent();
+	test_read_sizes();
+	test_pending();
+	test_reset();
+	test_to_eof();
 	return harness_done();
 }
