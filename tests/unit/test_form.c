@@ -4,7 +4,10 @@
  * (L-API-01..03, RFC 3875 4.2), lookups by name, source and position
  * (L-API-05), uploads in memory and in unlinked temp files and saving them
  * (L-API-13), filename sanitising (L-MP-14) and request isolation
- * (L-API-12).
+ * (L-API-12). Urlencoded bodies, decoded in place as fields complete:
+ * the same fields at every read size, early refusal of a field that can
+ * no longer fit (and none of one that still can), form_reset for the
+ * next request, and reading to EOF without CONTENT_LENGTH (L-API-03).
  */
 #include <sys/stat.h>
 
