@@ -414,7 +414,7 @@ form_reset(struct form *f, const struct form_limits *lim)
 
 /*
  * A block of n field slots. From FORM_HUGE_BLOCK bytes on (forms of over
- * 32,000 fields) the block is aligned and advised as a transparent huge
+ * 65,520 fields) the block is aligned and advised as a transparent huge
  * page: its first touch costs one page fault instead of 512, which on a
  * VM was most of the time of a 100,000-field form. The advice is only a
  * hint: where THP is off, it fails or does nothing, and that is fine.
@@ -494,8 +494,8 @@ field_fn(void *arg, char *name, size_t name_len, char *value, size_t value_len)
 		fld->source = c->source;
 		fld->name = name;
 		fld->name_len = name_len;
-		fld->value = fld->raw = value;
-		fld->value_len = fld->raw_len = value_len;
+		fld->value = value;
+		fld->value_len = value_len;
 		f->nfields++;
 		f->nparams++;
 		return 0;
@@ -566,12 +566,11 @@ form_parse_cookies(struct form *f, const char *hdr, size_t n)
 		fld->source = FORM_COOKIE;
 		fld->name = mem_dup(f, pairs[i].name.p, pairs[i].name.len);
 		fld->value = mem_dup(f, v.p, v.len);
-		fld->raw = mem_dup(f, pairs[i].value.p, pairs[i].value.len);
-		if (fld->name == NULL || fld->value == NULL || fld->raw == NULL)
+		fld->quoted = v.len != pairs[i].value.len;
+		if (fld->name == NULL || fld->value == NULL)
 			goto nomem;
 		fld->name_len = pairs[i].name.len;
 		fld->value_len = v.len;
-		fld->raw_len = pairs[i].value.len;
 		f->nfields++;
 		f->ncookies++;
 	}
@@ -725,8 +724,6 @@ part_end(struct body *bd)
 		if (file != NULL)
 			file->data = fld->value;
 	}
-	fld->raw = fld->value;
-	fld->raw_len = fld->value_len;
 	fld->file = file;
 	f->nfields++;
 	f->nparams++;

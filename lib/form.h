@@ -81,19 +81,18 @@ int form_err_status(enum form_err err);
 const char *form_err_str(enum form_err err);
 
 struct form_field {
-	enum form_source source;
 	const char *name; /* NUL-terminated, may contain NUL: use name_len */
 	size_t name_len;
 	/*
 	 * NUL-terminated; may contain NUL bytes: use value_len. Cookies: the
-	 * value with one pair of DQUOTEs removed. Files: the content when it
-	 * is in memory, "" when it was spilled to file->fd.
+	 * value with one pair of DQUOTEs removed (quoted says so). Files: the
+	 * content when it is in memory, "" when it was spilled to file->fd.
 	 */
 	const char *value;
 	size_t value_len;
-	const char *raw; /* cookies: the value as sent; otherwise == value */
-	size_t raw_len;
 	struct form_file *file; /* NULL unless the part had a filename */
+	unsigned char source;   /* one enum form_source */
+	bool quoted;            /* a cookie sent as "value" */
 };
 
 /* Field slots come in blocks of FORM_BLOCK0 << k (k = 0, 1, ...): a
