@@ -277,7 +277,6 @@ cgi_open(int argc, char **argv, const struct cgi_limits *limits)
 	return app;
 fail:
 	saved = errno;
-	form_free(app->form);
 	fcgi_app_free(app->fcgi);
 	cgi_cli_free(app->cli);
 	free(app->record_dir);
@@ -393,6 +392,7 @@ cgi_close(cgi_app *app)
 	if (app->cur != NULL)
 		(void)cgi_finish(app->cur);
 	status = app->status;
+	form_free(app->form); /* the store kept between requests */
 	fcgi_app_free(app->fcgi);
 	cgi_cli_free(app->cli);
 	free(app->record_dir);
