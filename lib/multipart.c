@@ -11,6 +11,9 @@
 #include "multipart.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum mp_state {
 	MP_PREAMBLE, /* before the first delimiter: skipped */
@@ -282,19 +285,52 @@ delimiter(struct multipart *mp, bool close)
 }
 
 /*
- * The next CR in p[0..n), or NULL. A short loop first: in text with CRLF
- * line ends (or a hostile body of only CRLFs) the next CR is close, and a
- * memchr call costs more than the bytes it would skip.
+ * The next CR in p[0..n) that may start a delimiter: one followed by LF,
+ * or the last byte (its LF may come in the next feed); NULL if none. A
+ * short loop first: in text with CRLF line ends (or a hostile body of
+ * only CRLFs) the next one is close. Then, with SSE2 (every x86-64),
+ * sixteen positions at a time are tested for CR followed by LF: in binary
+ * content a CR comes every 256 bytes but a CRLF every 64 KiB, so this
+ * skips what a memchr for CR would stop at 256 times as often. Elsewhere
+ * memchr finds each CR and the LF is checked after it.
  */
 static const char *
 find_cr(const char *p, size_t n)
 {
-	size_t k, near = n < 16 ? n : 16;
+	size_t k = 0, near = n < 16 ? n : 16;
+	const char *q;
 
-	for (k = 0; k < near; k++)
-		if (p[k] == '\r')
+	for (; k < near; k++)
+		if (p[k] == '\r' && (k + 1 == n || p[k + 1] == '\n'))
 			return p + k;
-	return near == n ? NULL : memchr(p + near, '\r', n - near);
+#if defined(__SSE2__)
+	{
+		const __m128i cr = _mm_set1_epi8('\r'),
+		              lf = _mm_set1_epi8('\n');
+		unsigned m;
+
+		for (; n - k >= 17; k += 16) {
+			m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			    _mm_cmpeq_epi8(
+			        _mm_loadu_si128(
+			            (const __m128i *)(const void *)(p + k)),
+			        cr),
+			    _mm_cmpeq_epi8(
+			        _mm_loadu_si128(
+			            (const __m128i *)(const void *)(p + k + 1)),
+			        lf)));
+			if (m != 0)
+				return p + k + (size_t)__builtin_ctz(m);
+		}
+	}
+#endif
+	while (k < n && (q = memchr(p + k, '\r', n - k)) != NULL) {
+		k = (size_t)(q - p);
+		if (k + 1 == n || p[k + 1] == '\n')
+			return q;
+		k++;
+	}
+	return NULL;
 }
 
 /*
