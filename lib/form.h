@@ -175,9 +175,13 @@ typedef ssize_t form_read_fn(void *ctx, void *buf, size_t n);
  * or "" means no body unless flags has FORM_READ_TO_EOF. Never reads more
  * than CONTENT_LENGTH bytes (RFC 3875 4.2); refuses a length over
  * max_body before reading anything; stops at the first limit without
- * reading the rest. On any failure no body field is kept (a truncated
- * form is never reported as complete) and temp files are closed; the
- * query and cookie fields stay. Call at most once per form.
+ * reading the rest (a urlencoded field still arriving is refused once its
+ * raw length proves it too long: at most 3 * max_name + 3 * max_value + 2
+ * bytes of it, plus the read that brought them; a body read to EOF is
+ * bounded by max_body and checked at its end). On any failure no body
+ * field is kept (a truncated form is never reported as complete) and temp
+ * files are closed; the query and cookie fields stay. Call at most once
+ * per form, or once after each form_reset.
  */
 enum form_err form_read_body(struct form *f, form_read_fn *rd, void *ctx,
     const char *content_type, const char *content_length, unsigned flags);
