@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@
 
 #include "buf.h"
 #include "form.h"
+#include "form_file.h"
 #include "str.h"
 
 /* Reads the body from the file, as a CGI program reads its stdin. */
@@ -69,28 +71,16 @@ now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* An unlinked temp file in $TMPDIR or /tmp, as libcgi opens its spills. */
+/* An unlinked temp file in $TMPDIR or /tmp, opened by the very call
+ * libcgi spills uploads with. */
 static int
 tmp_open(void)
 {
 	const char *dir = getenv("TMPDIR");
-	struct buf path;
-	int fd;
+	bool tmpfile;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
-		return fd;
-	buf_init(&path, 256);
-	if (buf_printf(&path, "%s/parse_bench-XXXXXX", dir) == -1)
-		return -1;
-	if ((fd = mkostemp(path.data, O_CLOEXEC)) >= 0 &&
-	    unlink(path.data) == -1) {
-		(void)close(fd);
-		fd = -1;
-	}
-	buf_fini(&path);
-	return fd;
+	return form_file_tmp_open(dir != NULL && *dir != '\0' ? dir : "/tmp",
+	    &tmpfile);
 }
 
 /* One pass of the spill floor: the whole file into a fresh temp file. */
