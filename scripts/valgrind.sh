@@ -11,6 +11,15 @@ pass=0
 fail=0
 for t in "$B"/tests/unit/test_*; do
 	[ -x "$t" ] || continue
+	if [ "${t##*/}" = test_cgi_spawn ]; then
+		# It tests the spawn primitive itself, which valgrind 3.19 can
+		# only emulate: no pidfd_open, vfork run as fork (a failed exec
+		# kills the child instead of returning errno), its own fds under
+		# RLIMIT_NOFILE. The server's spawning runs under valgrind in the
+		# e2e part below (docs/notes/cgi.md, "Under valgrind").
+		echo "skip: test_cgi_spawn under valgrind (emulated pidfd, vfork and fds)"
+		continue
+	fi
 	if $VG "$t" >"tests/out/vg-${t##*/}.log" 2>&1; then
 		pass=$((pass + 1))
 	else
