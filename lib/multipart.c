@@ -285,43 +285,36 @@ delimiter(struct multipart *mp, bool close)
 }
 
 /*
- * The next CR in p[0..n) that may start a delimiter: one followed by LF,
- * or the last byte (its LF may come in the next feed); NULL if none. A
- * short loop first: in text with CRLF line ends (or a hostile body of
- * only CRLFs) the next one is close. Then, with SSE2 (every x86-64),
- * sixteen positions at a time are tested for CR followed by LF: in binary
- * content a CR comes every 256 bytes but a CRLF every 64 KiB, so this
- * skips what a memchr for CR would stop at 256 times as often. Elsewhere
- * memchr finds each CR and the LF is checked after it.
+ * The next CR in p[0..n) that may start a delimiter, or NULL. A short
+ * loop first returns any CR (scan() settles it): in text with CRLF line
+ * ends, or a hostile body of only CRLFs, the next one is close. Past it,
+ * only a CR followed by LF, or one that is the last byte (its LF may come
+ * in the next feed), is returned: with SSE2 (every x86-64) sixteen
+ * positions are tested at a time for CR then LF, since in binary content
+ * a CR comes every 256 bytes but a CRLF every 64 KiB; elsewhere memchr
+ * finds each CR and the LF is checked after it.
  */
-static const char *
-find_cr(const char *p, size_t n)
+/* find_cr past its short loop, out of line so that the loop stays small
+ * and inlined where CRs are dense. */
+static const char *__attribute__((noinline))
+find_cr_far(const char *p, size_t n, size_t k)
 {
-	size_t k = 0, near = n < 16 ? n : 16;
 	const char *q;
-
-	for (; k < near; k++)
-		if (p[k] == '\r' && (k + 1 == n || p[k + 1] == '\n'))
-			return p + k;
 #if defined(__SSE2__)
-	{
-		const __m128i cr = _mm_set1_epi8('\r'),
-		              lf = _mm_set1_epi8('\n');
-		unsigned m;
+	const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+	unsigned m;
 
-		for (; n - k >= 17; k += 16) {
-			m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-			    _mm_cmpeq_epi8(
-			        _mm_loadu_si128(
-			            (const __m128i *)(const void *)(p + k)),
-			        cr),
-			    _mm_cmpeq_epi8(
-			        _mm_loadu_si128(
-			            (const __m128i *)(const void *)(p + k + 1)),
-			        lf)));
-			if (m != 0)
-				return p + k + (size_t)__builtin_ctz(m);
-		}
+	for (; n - k >= 17; k += 16) {
+		m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		    _mm_cmpeq_epi8(
+		        _mm_loadu_si128((const __m128i *)(const void *)(p + k)),
+		        cr),
+		    _mm_cmpeq_epi8(
+		        _mm_loadu_si128(
+		            (const __m128i *)(const void *)(p + k + 1)),
+		        lf)));
+		if (m != 0)
+			return p + k + (size_t)__builtin_ctz(m);
 	}
 #endif
 	while (k < n && (q = memchr(p + k, '\r', n - k)) != NULL) {
@@ -331,6 +324,17 @@ find_cr(const char *p, size_t n)
 		k++;
 	}
 	return NULL;
+}
+
+static inline const char *
+find_cr(const char *p, size_t n)
+{
+	size_t k, near = n < 16 ? n : 16;
+
+	for (k = 0; k < near; k++)
+		if (p[k] == '\r')
+			return p + k; /* any CR: scan() settles it */
+	return near == n ? NULL : find_cr_far(p, n, near);
 }
 
 /*
