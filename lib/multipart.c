@@ -10,6 +10,7 @@
  */
 #include "multipart.h"
 
+#include <stdint.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -338,6 +339,32 @@ find_cr(const char *p, size_t n)
 }
 
 /*
+ * How many leading bytes of a and b (n each) are equal: eight at a time,
+ * the first difference found from the lowest differing bit.
+ */
+static size_t
+common_prefix(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t k = 0;
+
+	for (; n - k >= 8; k += 8) {
+		memcpy(&x, a + k, 8);
+		memcpy(&y, b + k, 8);
+		if (x != y) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			return k + (size_t)__builtin_clzll(x ^ y) / 8;
+#else
+			return k + (size_t)__builtin_ctzll(x ^ y) / 8;
+#endif
+		}
+	}
+	while (k < n && a[k] == b[k])
+		k++;
+	return k;
+}
+
+/*
  * Scans content from p[i]: returns the index where scanning stopped (a
  * delimiter changed the state, or n), or (size_t)-1 after an error.
  * run is the first content byte of this slice not yet reported; cand is
@@ -364,10 +391,14 @@ scan(struct multipart *mp, const char *p, size_t n, size_t i)
 			 * memcmp settles it; a mismatch leaves the CR as
 			 * content (the rest of the delimiter holds no CR). */
 			if (n - i >= mp->delimlen) {
-				if (p[i + 2] != '-' || p[i + 3] != '-' ||
-				    memcmp(p + i, mp->delim, mp->delimlen) !=
-				        0) {
-					i++;
+				k = common_prefix(p + i, mp->delim,
+				    mp->delimlen);
+				if (k < mp->delimlen) {
+					/* The delimiter's only CR is its first
+					 * byte, so no CR, and no delimiter,
+					 * starts inside the matched part: go
+					 * past it. */
+					i += k > 0 ? k : 1;
 					continue;
 				}
 				cand = (long)i;

@@ -523,6 +523,85 @@ test_big_split(size_t size)
 	buf_fini(&content);
 }
 
+/*
+ * L-MP-05, L-MP-26 with a 40-byte boundary: content made of candidates
+ * that match the delimiter up to each of its positions and then differ
+ * (by a letter, or by a CR that must start the next candidate), so the
+ * scanner's jump past a matched prefix is taken at every length, then
+ * the real delimiter; whole and split at every offset into two feeds.
+ */
+static void
+test_long_boundary_near_misses(void)
+{
+	static const char bnd[] = "----LongBoundary0123456789abcdefghijklm";
+	char delim[64], hdr[4096], *a, *b;
+	struct buf body, content, want;
+	struct multipart mp;
+	struct sink s;
+	size_t dl, j, k;
+	enum multipart_rc rc;
+	int bad = 0;
+
+	dl = (size_t)snprintf(delim, sizeof(delim), "\r\n--%s", bnd);
+	buf_init(&body, 0);
+	buf_init(&content, 0);
+	buf_init(&want, 0);
+	for (j = 0; j < dl; j++) {
+		/* delim[0..j) then a byte that is not delim[j] */
+		if (buf_append(&content, delim, j) == -1 ||
+		    buf_putc(&content, j % 3 == 0 ? '\r' : 'Q') == -1 ||
+		    buf_puts(&content, "x") == -1)
+			exit(2);
+	}
+	/* A near-miss whose first differing byte is the real delimiter's CR:
+	 * a jump one byte too far would miss the end of the part. */
+	if (buf_append(&content, delim, 9) == -1)
+		exit(2);
+	if (buf_printf(&body,
+	        "--%s\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n",
+	        bnd) == -1 ||
+	    buf_append(&body, content.data, content.len) == -1 ||
+	    buf_printf(&body, "%s--\r\n", delim) == -1 ||
+	    buf_puts(&want,
+	        "{Content-Disposition:form-data; name=\"f\"}[f|-||]") == -1 ||
+	    buf_append(&want, content.data, content.len) == -1 ||
+	    buf_puts(&want, "<E><D>") == -1)
+		exit(2);
+	for (k = 0; k <= body.len; k++) {
+		buf_init(&s.out, 0);
+		s.bad = 0;
+		if (multipart_init(&mp, str_from(bnd), hdr, sizeof(hdr) - 1, 40,
+		        sink_fn, &s) != 0)
+			exit(2);
+		a = harness_exact(body.data, k);
+		b = harness_exact(body.data + k, body.len - k);
+		rc = multipart_feed(&mp, a, k);
+		if (rc != MULTIPART_ERROR)
+			rc = multipart_feed(&mp, b, body.len - k);
+		if (rc != MULTIPART_ERROR)
+			rc = multipart_finish(&mp);
+		if (rc != MULTIPART_DONE || s.bad != 0 ||
+		    s.out.len != want.len ||
+		    memcmp(s.out.data, want.data, want.len) != 0) {
+			if (bad++ == 0) {
+				CHECK_INT("long boundary: first bad split",
+				    (long long)k, -1);
+				CHECK_MEM("long boundary: events", s.out.data,
+				    s.out.len, want.data, want.len);
+			}
+		}
+		free(a);
+		free(b);
+		buf_fini(&s.out);
+	}
+	CHECK_INT("L-MP-05 long boundary: near-misses at every length are "
+	          "content, at every split",
+	    bad, 0);
+	buf_fini(&body);
+	buf_fini(&content);
+	buf_fini(&want);
+}
+
 static int
 count_fn(void *arg, enum multipart_event ev, struct str a, struct str b,
     const struct multipart_part *part)
@@ -683,6 +762,7 @@ main(void)
 	test_rows();
 	test_inner();
 	test_boundary();
+	test_long_boundary_near_misses();
 	test_big_split(2048);
 	test_big_split(4096);
 	test_hostile();
