@@ -388,9 +388,15 @@ scan(struct multipart *mp, const char *p, size_t n, size_t i)
 			}
 			i = (size_t)(q - p);
 			/* Fast path: with the whole delimiter in view, one
-			 * memcmp settles it; a mismatch leaves the CR as
+			 * comparison settles it; a mismatch leaves the CR as
 			 * content (the rest of the delimiter holds no CR). */
 			if (n - i >= mp->delimlen) {
+				/* Two compares settle most CRs (a CRLF in
+				 * text, a body of only CRLFs) before a call. */
+				if (p[i + 2] != '-' || p[i + 3] != '-') {
+					i++;
+					continue;
+				}
 				k = common_prefix(p + i, mp->delim,
 				    mp->delimlen);
 				if (k < mp->delimlen) {
