@@ -480,14 +480,7 @@ serve_static(struct conn *c)
 	struct static_result res;
 
 	conn_in_drop_body(c);
-	memset(&rq, 0, sizeof(rq));
-	rq.srv = c->w->srv;
-	rq.h = &c->head;
-	rq.date = conn_out_date(c);
-	rq.connection = conn_out_connection(c);
-	rq.close = c->close_after;
-	rq.cache = &c->w->files;
-	rq.now = c->w->now;
+	conn_out_static_req(c, &rq);
 	if (static_respond(&rq, &c->rt, &c->out, &res) == -1) {
 		log_error("%s: %s: %s", __func__, c->peer, strerror(errno));
 		buf_reset(&c->out);
@@ -513,14 +506,7 @@ serve_cached(struct conn *c)
 
 	if (c->body_want)
 		return false; /* rare; the full path handles the body */
-	memset(&rq, 0, sizeof(rq));
-	rq.srv = c->w->srv;
-	rq.h = &c->head;
-	rq.date = conn_out_date(c);
-	rq.connection = conn_out_connection(c);
-	rq.close = c->close_after;
-	rq.cache = &c->w->files;
-	rq.now = c->w->now;
+	conn_out_static_req(c, &rq);
 	rc = static_cache_serve(&rq,
 	    (struct str){ c->rt.path.data, c->rt.path.len }, &c->out, &res);
 	if (rc != 1) {

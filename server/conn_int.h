@@ -146,5 +146,9 @@ int conn_out_flush(struct conn *c);
 struct str conn_out_connection(const struct conn *c);
 /* The Date value, for the current second. */
 const char *conn_out_date(struct conn *c);
+struct static_req;
+/* Fills *rq for a static or error response on c (its worker's server,
+ * head, Date, Connection line, file cache and clock). */
+void conn_out_static_req(struct conn *c, struct static_req *rq);
 
 #endif /* SERVER_CONN_INT_H */

@@ -95,6 +95,19 @@ conn_out_date(struct conn *c)
 	return response_date(&c->w->date, c->w->now);
 }
 
+void
+conn_out_static_req(struct conn *c, struct static_req *rq)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->srv = c->w->srv;
+	rq->h = &c->head;
+	rq->date = conn_out_date(c);
+	rq->connection = conn_out_connection(c);
+	rq->close = c->close_after;
+	rq->cache = &c->w->files;
+	rq->now = c->w->now;
+}
+
 int
 conn_response_head(struct conn *c, int status, struct str fields,
     enum conn_framing framing, uint64_t length)
@@ -262,12 +275,7 @@ conn_response_error(struct conn *c, int status)
 	if (c->body_want &&
 	    (c->continue_due || c->body_left > CONN_DISCARD_MAX))
 		c->close_after = true;
-	memset(&rq, 0, sizeof(rq));
-	rq.srv = c->w->srv;
-	rq.h = &c->head;
-	rq.date = conn_out_date(c);
-	rq.connection = conn_out_connection(c);
-	rq.close = c->close_after;
+	conn_out_static_req(c, &rq);
 	if (static_error(&rq, status, &c->out, &res) == -1) {
 		conn_kill(c);
 		return;
