@@ -161,6 +161,15 @@ class Server:
         self.stop()
 
 
+def recv_all(sock, data=b""):
+    """Reads sock until the peer closes it; returns data and what came."""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
 def status_of(response):
     """The status code of a raw HTTP response, or None."""
     m = re.match(rb"HTTP/1\.[01] (\d{3})", response)

@@ -9,6 +9,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
 from cgifix import CgiTest, parse_response, connect  # noqa: E402
+from cgitest import recv_all  # noqa: E402
 
 
 def chunked(data, size=333):
@@ -94,12 +95,7 @@ class CgiBodyTest(CgiTest):
             first = s.recv(100)
             self.assertTrue(first.startswith(b"HTTP/1.1 100"), first)
             s.sendall(b"abcd")
-            data = first
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = recv_all(s, first)
         finally:
             s.close()
         rest = data.split(b"\r\n\r\n", 1)[1]
@@ -134,12 +130,7 @@ class CgiBodyTest(CgiTest):
         try:
             s.sendall(b"POST /cgi-bin/echo.cgi HTTP/1.1\r\nHost: x\r\n"
                       b"Content-Length: 7000000\r\nExpect: 100-continue\r\n\r\n")
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = recv_all(s)
         finally:
             s.close()
         self.assertTrue(data.startswith(b"HTTP/1.1 413"), data[:100])

@@ -12,6 +12,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
 from cgifix import (CgiTest, parse_response, connect, descendants,  # noqa: E402
                     children_of, fd_count, rss_kb, cpu_seconds)
+from cgitest import recv_all  # noqa: E402
 
 
 class CgiTimeoutTest(CgiTest):
@@ -123,12 +124,7 @@ class CgiProcTest(CgiTest):
                 for i in range(10):
                     p = paths[(batch * 10 + i) % len(paths)]
                     s.sendall(b"GET " + p + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    data = b""
-                    while True:
-                        chunk = s.recv(65536)
-                        if not chunk:
-                            break
-                        data += chunk
+                    data = recv_all(s)
                     self.assertTrue(data.startswith(b"HTTP/1.1 "), data[:100])
                     done += 1
                     s.close()
@@ -200,12 +196,7 @@ class CgiProcTest(CgiTest):
             time.sleep(1)
             spent = cpu_seconds(pid) - cpu0
             s.sendall(b"fghij")
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = recv_all(s)
         finally:
             s.close()
         self.assertLess(spent, 0.1, "the server spun")

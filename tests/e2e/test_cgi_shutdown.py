@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
-from cgifix import CgiTest, connect, descendants  # noqa: E402
+from cgifix import CgiTest, connect, descendants, proc_stats  # noqa: E402
 
 # Ignores SIGTERM (inherited by its sleep), sends its head with its pid
 # (= its process group), then sleeps long.
@@ -31,18 +31,8 @@ echo end
 
 def group_members(pgid):
     """Live (non-zombie) pids whose process group is pgid."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                fields = f.read().rsplit(") ", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            out.append(int(d))
-    return out
+    return [p for p, _, fields in proc_stats()
+            if fields[0] != "Z" and int(fields[2]) == pgid]
 
 
 class CgiShutdownTest(CgiTest):

@@ -230,12 +230,7 @@ class FramingTest(cgitest.ServerTest):
         try:
             s.sendall(b"GET http://a.test:8081/cgi-bin/name.cgi?x HTTP/1.1\r\n"
                       b"Host: b.test:9\r\nConnection: close\r\n\r\n")
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = cgitest.recv_all(s)
         finally:
             s.close()
         self.assertTrue(data.startswith(b"HTTP/1.1 200 "), data[:200])
