@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
-from cgifix import CgiTest, env_of, HERE  # noqa: E402
+from cgifix import CgiTest, env_of, fields, HERE  # noqa: E402
 import cgitest  # noqa: E402
 
 SH_INDEX = (b"#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
@@ -19,14 +19,6 @@ SH_INDEX = (b"#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
 
 def sh_index(which):
     return SH_INDEX.replace(b"%s", which.encode())
-
-
-def fields(resp):
-    out = {}
-    for line in resp.body.decode().splitlines():
-        k, _, v = line.partition("=")
-        out[k] = v
-    return out
 
 
 class CgiFolderIndexTest(CgiTest):

@@ -8,7 +8,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
-from cgifix import CgiTest  # noqa: E402
+from cgifix import CgiTest, fields  # noqa: E402
 import cgitest  # noqa: E402
 
 # Allocates 300 MiB (calloc'd, untouched pages: no real memory is used).
@@ -67,14 +67,6 @@ for i in range(20):
     os.waitpid(pid, 0)
 print("fail=%d" % fail)
 """
-
-
-def fields(resp):
-    out = {}
-    for line in resp.body.decode().splitlines():
-        k, _, v = line.partition("=")
-        out[k] = v
-    return out
 
 
 class RlimitTest(CgiTest):
