@@ -4,9 +4,10 @@
  * Strings live in blocks chained from f->mem and released together by
  * form_free; string blocks double in size up to FORM_ARENA_MAX, and
  * field slots come in doubling blocks that never move (form.h), so no
- * field or string is ever copied to grow the store. A urlencoded field is
- * decoded straight into the string block, and counted only when it is
- * complete, so a truncated field is never reported. Uploads past
+ * field or string is ever copied to grow the store. A urlencoded body is
+ * read into one buffer and its fields decoded in place there, each
+ * counted only when it is complete, so a truncated field is never
+ * reported; form_reset keeps the blocks for the next request. Uploads past
  * spill_threshold go to an unlinked temp file (O_TMPFILE, or mkostemp and
  * unlink, form_file.c), so memory does not depend on upload size.
  */
@@ -196,33 +197,26 @@ chunk_new(struct form *f, size_t size)
 }
 
 /*
- * Makes the current string block hold at least keep + need bytes, the
- * first keep of which (a field being built at f->arena) move along to a
- * new block if one is needed. Blocks double from FORM_ARENA_BLOCK up to
- * FORM_ARENA_MAX, so a form of many short fields costs a few mallocs;
- * -1 on ENOMEM.
+ * Makes the current string block hold at least need bytes (callers ask
+ * for at most FORM_ARENA_BLOCK / 4; bigger strings get a block of their
+ * own). Blocks double from FORM_ARENA_BLOCK up to FORM_ARENA_MAX, so a
+ * form of many short strings costs a few mallocs; -1 on ENOMEM.
  */
 static int
-arena_reserve(struct form *f, size_t keep, size_t need)
+arena_reserve(struct form *f, size_t need)
 {
 	size_t size;
 	char *p;
 
-	if (need <= f->arena_left - keep)
+	if (need <= f->arena_left)
 		return 0;
-	if (need > SIZE_MAX / 2 - keep)
-		return -1;
 	if (f->arena_next < FORM_ARENA_BLOCK)
 		f->arena_next = FORM_ARENA_BLOCK;
-	size = f->arena_next;
-	if (size < (keep + need) * 2)
-		size = (keep + need) * 2; /* a long value grows by doubling */
-	else if (f->arena_next < FORM_ARENA_MAX)
+	size = f->arena_next < need ? need : f->arena_next;
+	if (f->arena_next < FORM_ARENA_MAX)
 		f->arena_next *= 2;
 	if ((p = chunk_new_cap(f, size, &size)) == NULL)
 		return -1;
-	if (keep > 0)
-		memcpy(p, f->arena, keep);
 	f->arena = p;
 	f->arena_left = size;
 	return 0;
@@ -255,7 +249,7 @@ mem_alloc(struct form *f, size_t n)
 	if (pad > f->arena_left)
 		pad = f->arena_left;
 	(void)arena_take(f, pad);
-	if (arena_reserve(f, 0, n) == -1)
+	if (arena_reserve(f, n) == -1)
 		return NULL;
 	return arena_take(f, n);
 }
@@ -272,7 +266,7 @@ mem_dup(struct form *f, const char *p, size_t n)
 		if ((s = chunk_new(f, n + 1)) == NULL)
 			return NULL;
 	} else {
-		if (arena_reserve(f, 0, n + 1) == -1)
+		if (arena_reserve(f, n + 1) == -1)
 			return NULL;
 		s = arena_take(f, n + 1);
 	}
