@@ -1,9 +1,11 @@
 /*
  * multipart.c - the streaming multipart/form-data parser (multipart.h).
  *
- * Content is scanned with memchr for CR, the only byte a delimiter can
- * start with; each CR starts a candidate that is matched byte by byte
- * against CRLF "--" boundary and what may follow it. Boundaries contain
+ * Content is scanned for CR, the only byte a delimiter can start with,
+ * skipping every CR whose delimiter is in view and visibly wrong (no LF
+ * after it, or the wrong byte where the delimiter ends); each CR left
+ * starts a candidate that is matched against CRLF "--" boundary and what
+ * may follow it, byte by byte when it spans two feeds. Boundaries contain
  * no CR (RFC 2046 bchars), so a failed candidate never hides the start of
  * another one except at its own last byte: every byte is looked at a
  * bounded number of times, whatever the input (L-MP-26).
@@ -14,6 +16,12 @@
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+
+static inline __m128i
+load16(const char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
 #endif
 
 enum mp_state {
@@ -286,56 +294,43 @@ delimiter(struct multipart *mp, bool close)
 }
 
 /*
- * The next CR in p[0..n) that may start a delimiter, or NULL. A short
- * loop first returns any CR (scan() settles it): in text with CRLF line
- * ends, or a hostile body of only CRLFs, the next one is close. Past it,
- * only a CR followed by LF, or one that is the last byte (its LF may come
- * in the next feed), is returned: with SSE2 (every x86-64) sixteen
- * positions are tested at a time for CR then LF, since in binary content
- * a CR comes every 256 bytes but a CRLF every 64 KiB; elsewhere memchr
- * finds each CR and the LF is checked after it.
+ * The first CR in p[0..n) that may start a delimiter, or NULL. Where the
+ * whole delimiter (dlen bytes, ending in last) is in view, only a CR
+ * followed by LF whose delimiter-end byte is last can: any other is
+ * content, and scan() never sees it. A CR too near the end to tell is
+ * returned as it is (its candidate may go on in the next feed). With SSE2
+ * (every x86-64) sixteen positions are tested at a time, three compares
+ * each, so a body of only CRLFs, or of delimiters that fail at their last
+ * byte, is skipped as fast as random bytes; elsewhere memchr finds each
+ * CR and the two bytes are checked after it.
  */
-/* find_cr past its short loop, out of line so that the loop stays small
- * and inlined where CRs are dense. */
-static const char *__attribute__((noinline))
-find_cr_far(const char *p, size_t n, size_t k)
+static const char *
+find_cand(const char *p, size_t n, size_t dlen, char last)
 {
 	const char *q;
+	size_t k = 0;
 #if defined(__SSE2__)
-	const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+	const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'),
+	              end = _mm_set1_epi8(last);
 	unsigned m;
 
-	for (; n - k >= 17; k += 16) {
+	for (; n - k >= dlen + 15; k += 16) {
 		m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-		    _mm_cmpeq_epi8(
-		        _mm_loadu_si128((const __m128i *)(const void *)(p + k)),
-		        cr),
-		    _mm_cmpeq_epi8(
-		        _mm_loadu_si128(
-		            (const __m128i *)(const void *)(p + k + 1)),
-		        lf)));
+		    _mm_and_si128(_mm_cmpeq_epi8(load16(p + k), cr),
+		        _mm_cmpeq_epi8(load16(p + k + 1), lf)),
+		    _mm_cmpeq_epi8(load16(p + k + dlen - 1), end)));
 		if (m != 0)
 			return p + k + (size_t)__builtin_ctz(m);
 	}
 #endif
 	while (k < n && (q = memchr(p + k, '\r', n - k)) != NULL) {
 		k = (size_t)(q - p);
-		if (k + 1 == n || p[k + 1] == '\n')
+		if (n - k < dlen ||
+		    (p[k + 1] == '\n' && p[k + dlen - 1] == last))
 			return q;
 		k++;
 	}
 	return NULL;
-}
-
-static inline const char *
-find_cr(const char *p, size_t n)
-{
-	size_t k, near = n < 16 ? n : 16;
-
-	for (k = 0; k < near; k++)
-		if (p[k] == '\r')
-			return p + k; /* any CR: scan() settles it */
-	return near == n ? NULL : find_cr_far(p, n, near);
 }
 
 /*
@@ -382,7 +377,8 @@ scan(struct multipart *mp, const char *p, size_t n, size_t i)
 
 	while (i < n) {
 		if (mp->ncarry == 0) {
-			if ((q = find_cr(p + i, n - i)) == NULL) {
+			if ((q = find_cand(p + i, n - i, mp->delimlen,
+			         mp->delim[mp->delimlen - 1])) == NULL) {
 				i = n;
 				break;
 			}
@@ -391,8 +387,8 @@ scan(struct multipart *mp, const char *p, size_t n, size_t i)
 			 * comparison settles it; a mismatch leaves the CR as
 			 * content (the rest of the delimiter holds no CR). */
 			if (n - i >= mp->delimlen) {
-				/* Two compares settle most CRs (a CRLF in
-				 * text, a body of only CRLFs) before a call. */
+				/* find_cand checked CR, LF and the last
+				 * byte; two compares more before a call. */
 				if (p[i + 2] != '-' || p[i + 3] != '-') {
 					i++;
 					continue;
