@@ -658,6 +658,23 @@ tmp_dir(const struct form *f)
 	return d != NULL && *d != '\0' ? d : "/tmp";
 }
 
+/* Below this, a piece of a spilled upload waits for the next one. */
+#define FILE_STAGE 4096
+
+/* Writes the spilled upload's waiting bytes, then a. 0, or 1 on error. */
+static int
+file_flush(struct body *bd, struct str a)
+{
+	struct form *f = bd->f;
+
+	if (form_file_write2(bd->file->fd, bd->value.data, bd->value.len, a.p,
+	        a.len) == -1)
+		return body_fail(bd, FORM_ESYSTEM);
+	f->disk += bd->value.len + a.len;
+	buf_reset(&bd->value);
+	return 0;
+}
+
 static int
 file_data(struct body *bd, struct str a)
 {
@@ -679,19 +696,18 @@ file_data(struct body *bd, struct str a)
 		    : body_fail(bd, FORM_ENOMEM);
 	if (bd->value.len + a.len > f->lim.max_disk - f->disk)
 		return body_fail(bd, FORM_EDISK);
-	if (file->fd < 0) {
-		file->fd = form_file_tmp_open(tmp_dir(f), &file->tmpfile);
-		if (file->fd < 0 ||
-		    form_file_write_all(file->fd, bd->value.data,
-		        bd->value.len) == -1)
-			return body_fail(bd, FORM_ESYSTEM);
-		f->disk += bd->value.len;
-		buf_reset(&bd->value);
-	}
-	if (form_file_write_all(file->fd, a.p, a.len) == -1)
+	if (file->fd < 0 &&
+	    (file->fd = form_file_tmp_open(tmp_dir(f), &file->tmpfile)) < 0)
 		return body_fail(bd, FORM_ESYSTEM);
-	f->disk += a.len;
-	return 0;
+	/* Once spilling, value holds what is not written yet: the content
+	 * kept in memory so far, then small pieces (a delimiter candidate's
+	 * bytes, found not to be one in the next read) that go out with
+	 * the next piece in one writev(2), not in a write(2) each. */
+	if (a.len < FILE_STAGE && bd->value.len + a.len <= FILE_STAGE)
+		return buf_append(&bd->value, a.p, a.len) == 0
+		    ? 0
+		    : body_fail(bd, FORM_ENOMEM);
+	return file_flush(bd, a);
 }
 
 static int
@@ -707,6 +723,8 @@ part_end(struct body *bd)
 	fld->name = bd->name;
 	fld->name_len = bd->name_len;
 	if (file != NULL && file->fd >= 0) {
+		if (file_flush(bd, (struct str){ "", 0 }) != 0)
+			return 1;
 		if (lseek(file->fd, 0, SEEK_SET) == -1)
 			return body_fail(bd, FORM_ESYSTEM);
 		fld->value = "";

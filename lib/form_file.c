@@ -4,9 +4,11 @@
 #include "form_file.h"
 
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,16 +50,35 @@ form_file_tmp_open(const char *dir, bool *tmpfile)
 int
 form_file_write_all(int fd, const char *p, size_t n)
 {
-	ssize_t w;
+	return form_file_write2(fd, p, n, "", 0);
+}
 
-	while (n > 0) {
-		w = write(fd, p, n);
+int
+form_file_write2(int fd, const char *a, size_t na, const char *b, size_t nb)
+{
+	struct iovec iov[2] = { { (void *)(uintptr_t)a, na },
+		                { (void *)(uintptr_t)b, nb } };
+	struct iovec *v = iov;
+	int cnt = 2;
+	ssize_t w;
+	size_t k;
+
+	while (cnt > 0 && v->iov_len == 0) {
+		v++;
+		cnt--;
+	}
+	while (cnt > 0) {
+		w = writev(fd, v, cnt);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
 			return -1;
-		p += w;
-		n -= (size_t)w;
+		for (k = (size_t)w; cnt > 0 && k >= v->iov_len; cnt--, v++)
+			k -= v->iov_len;
+		if (cnt > 0) {
+			v->iov_base = (char *)v->iov_base + k;
+			v->iov_len -= k;
+		}
 	}
 	return 0;
 }

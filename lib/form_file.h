@@ -60,4 +60,11 @@ int form_file_tmp_open(const char *dir, bool *tmpfile);
 /* Writes all n bytes of p to fd, retrying EINTR. 0, or -1 with errno. */
 int form_file_write_all(int fd, const char *p, size_t n);
 
+/*
+ * Writes a[0..na) then b[0..nb) to fd with one writev(2) where it takes
+ * both, retrying EINTR and short writes. 0, or -1 with errno.
+ */
+int form_file_write2(int fd, const char *a, size_t na, const char *b,
+    size_t nb);
+
 #endif /* LIB_FORM_FILE_H */

@@ -514,6 +514,105 @@ check_content(const char *name, const struct form_file *file, const char *want,
 	CHECK_INT(name, form_file_read(file, wantlen, got, sizeof(got)), 0);
 }
 
+/*
+ * A spilled upload holds exactly the part's bytes, at every read size and
+ * spill threshold: content dense with near-delimiters (so candidates
+ * span reads and their bytes arrive as small pieces, which wait to be
+ * written with the next piece), and max_disk counts the waiting bytes:
+ * a limit of the content's size passes, one byte less is refused.
+ */
+#define SB "b0undary-long-enough-to-split"
+
+static void
+spill_case(const struct buf *body, const char *want, size_t wantlen,
+    size_t spill, uint64_t disk, size_t chunk, enum form_err want_err)
+{
+	struct form_limits lim;
+	struct form *f;
+	struct reader rd = { body->data, body->len, 0, chunk, 0, 0 };
+	const struct form_field *fld;
+	char got[4096], cl[32];
+	enum form_err err;
+	size_t off = 0;
+	ssize_t n;
+	bool same = true;
+
+	form_limits_default(&lim);
+	lim.spill_threshold = spill;
+	lim.max_disk = disk;
+	if ((f = form_new(&lim)) == NULL)
+		exit(2);
+	(void)snprintf(cl, sizeof(cl), "%zu", body->len);
+	err = form_read_body(f, mem_read, &rd,
+	    "multipart/form-data; boundary=" SB, cl, 0);
+	CHECK_INT("spill pieces: status", err, want_err);
+	if (err == FORM_OK) {
+		fld = form_get(f, FORM_BODY, "up", 0);
+		CHECK("spill pieces: field", fld != NULL && fld->file != NULL);
+		if (fld == NULL || fld->file == NULL)
+			exit(1);
+		CHECK_INT("spill pieces: size", fld->file->size, wantlen);
+		CHECK_INT("spill pieces: on disk iff over the threshold",
+		    fld->file->fd >= 0, wantlen > spill);
+		while (fld->file->fd >= 0 &&
+		    (n = form_file_read(fld->file, off, got, sizeof(got))) > 0) {
+			same = same && off + (size_t)n <= wantlen &&
+			    memcmp(got, want + off, (size_t)n) == 0;
+			off += (size_t)n;
+		}
+		if (fld->file->fd < 0)
+			same = fld->value_len == wantlen &&
+			    memcmp(fld->value, want, wantlen) == 0;
+		else
+			same = same && off == wantlen;
+		CHECK("spill pieces: content byte for byte", same);
+	}
+	form_free(f);
+}
+
+static void
+test_spill_pieces(void)
+{
+	static const char *const near[] = { "\r", "\r\n", "\r\n-", "\r\n--",
+		"\r\n--" SB "x", "\r\n--b0undary", "\r\n--" SB " x",
+		"\r\n--b0undary-long-enough-to-spli\r\n" };
+	static const size_t chunks[] = { 1, 2, 3, 7, 31, 32, 33, 64, 1000,
+		4095, 4096, 4097, 65536 };
+	static const size_t spills[] = { 0, 100, 5000, 20000 };
+	struct buf content, body;
+	uint32_t x = 12345;
+	size_t c, s, k;
+
+	buf_init(&content, 0);
+	buf_init(&body, 0);
+	while (content.len < 12000) {
+		x = x * 1103515245u + 12345u;
+		if ((x >> 16) % 4 == 0) {
+			k = (x >> 20) % (sizeof(near) / sizeof(near[0]));
+			(void)buf_append(&content, near[k], strlen(near[k]));
+		} else {
+			char ch = (char)(x >> 24);
+			(void)buf_append(&content, &ch, 1);
+		}
+	}
+	(void)buf_printf(&body, "--" SB "\r\n" CD "\"up\"; filename=\"u.bin\""
+	                        "\r\n\r\n");
+	(void)buf_append(&body, content.data, content.len);
+	(void)buf_printf(&body, "\r\n--" SB "--\r\n");
+	for (s = 0; s < sizeof(spills) / sizeof(spills[0]); s++)
+		for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++)
+			spill_case(&body, content.data, content.len, spills[s],
+			    UINT64_MAX, chunks[c], FORM_OK);
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		spill_case(&body, content.data, content.len, 0, content.len,
+		    chunks[c], FORM_OK);
+		spill_case(&body, content.data, content.len, 0,
+		    content.len - 1, chunks[c], FORM_EDISK);
+	}
+	buf_fini(&content);
+	buf_fini(&body);
+}
+
 static void
 test_uploads(void)
 {
@@ -1196,6 +1295,7 @@ main(void)
 	test_lookups();
 	test_blocks();
 	test_uploads();
+	test_spill_pieces();
 	test_hostile();
 	test_sanitize();
 	test_mixed();
