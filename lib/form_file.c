@@ -57,7 +57,7 @@ int
 form_file_write2(int fd, const char *a, size_t na, const char *b, size_t nb)
 {
 	struct iovec iov[2] = { { (void *)(uintptr_t)a, na },
-		                { (void *)(uintptr_t)b, nb } };
+		{ (void *)(uintptr_t)b, nb } };
 	struct iovec *v = iov;
 	int cnt = 2;
 	ssize_t w;

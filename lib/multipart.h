@@ -5,9 +5,11 @@
  * One state machine, fed any number of byte slices, that reports the same
  * events wherever the input is split. No allocation (the caller lends the
  * part-header buffer), no I/O, linear time even on hostile input: the data
- * state scans with memchr for CR, and a candidate delimiter split across
- * feeds waits in a carry buffer of at most MULTIPART_CARRY bytes. What to
- * keep, and the limits on parts, fields and files, is form.c's job.
+ * state scans for a CR that may start a delimiter (a CR followed by LF,
+ * with the delimiter's last byte where it would end), and a candidate
+ * delimiter split across feeds waits in a carry buffer of at most
+ * MULTIPART_CARRY bytes. What to keep, and the limits on parts, fields
+ * and files, is form.c's job.
  *
  * Decisions (docs/notes/libcgi-parsers.md): CRLF only (a delimiter or
  * header line ended by a bare LF is an error, L-MP-07); transport padding

@@ -555,7 +555,8 @@ spill_case(const struct buf *body, const char *want, size_t wantlen,
 		CHECK_INT("spill pieces: on disk iff over the threshold",
 		    fld->file->fd >= 0, wantlen > spill);
 		while (fld->file->fd >= 0 &&
-		    (n = form_file_read(fld->file, off, got, sizeof(got))) > 0) {
+		    (n = form_file_read(fld->file, off, got, sizeof(got))) >
+		        0) {
 			same = same && off + (size_t)n <= wantlen &&
 			    memcmp(got, want + off, (size_t)n) == 0;
 			off += (size_t)n;
@@ -576,8 +577,8 @@ test_spill_pieces(void)
 	static const char *const near[] = { "\r", "\r\n", "\r\n-", "\r\n--",
 		"\r\n--" SB "x", "\r\n--b0undary", "\r\n--" SB " x",
 		"\r\n--b0undary-long-enough-to-spli\r\n" };
-	static const size_t chunks[] = { 1, 2, 3, 7, 31, 32, 33, 64, 1000,
-		4095, 4096, 4097, 65536 };
+	static const size_t chunks[] = { 1, 2, 3, 7, 31, 32, 33, 64, 1000, 4095,
+		4096, 4097, 65536 };
 	static const size_t spills[] = { 0, 100, 5000, 20000 };
 	struct buf content, body;
 	uint32_t x = 12345;
@@ -595,8 +596,9 @@ test_spill_pieces(void)
 			(void)buf_append(&content, &ch, 1);
 		}
 	}
-	(void)buf_printf(&body, "--" SB "\r\n" CD "\"up\"; filename=\"u.bin\""
-	                        "\r\n\r\n");
+	(void)buf_printf(&body,
+	    "--" SB "\r\n" CD "\"up\"; filename=\"u.bin\""
+	    "\r\n\r\n");
 	(void)buf_append(&body, content.data, content.len);
 	(void)buf_printf(&body, "\r\n--" SB "--\r\n");
 	for (s = 0; s < sizeof(spills) / sizeof(spills[0]); s++)
@@ -606,8 +608,8 @@ test_spill_pieces(void)
 	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
 		spill_case(&body, content.data, content.len, 0, content.len,
 		    chunks[c], FORM_OK);
-		spill_case(&body, content.data, content.len, 0,
-		    content.len - 1, chunks[c], FORM_EDISK);
+		spill_case(&body, content.data, content.len, 0, content.len - 1,
+		    chunks[c], FORM_EDISK);
 	}
 	buf_fini(&content);
 	buf_fini(&body);
