@@ -306,6 +306,22 @@ CGI_API enum cgi_err cgi_cookie_delete(cgi_req *r, const char *name,
     const char *path);
 
 /*
+ * Signed cookies (cgi_cookie_set_signed.3), for state the client must not
+ * change (RFC 3875 9.7). The value sent is VALUE "." EXPIRY "." TAG:
+ * EXPIRY is the Unix time now + max_age, or 0 for a session cookie; TAG is
+ * the unpadded base64url HMAC-SHA256 under key (borrowed, at least 32
+ * bytes, else CGI_EINVAL) of name, NUL, VALUE, NUL, EXPIRY. set_signed
+ * then acts as cgi_cookie_set (same defaults and checks, on the signed
+ * value). get_signed gives CGI_MISSING (no such cookie), CGI_DUP (sent
+ * twice), CGI_INVALID (bad form, bad tag, or expired), or CGI_OK with
+ * *value = VALUE (owned by r, valid until cgi_finish).
+ */
+CGI_API enum cgi_err cgi_cookie_set_signed(cgi_req *r,
+    const struct cgi_cookie *c, const void *key, size_t keylen);
+CGI_API enum cgi_err cgi_cookie_get_signed(cgi_req *r, const char *name,
+    const void *key, size_t keylen, const char **value);
+
+/*
  * Answers with a redirect to url: a local path ("/x", not "//x" nor "/\x",
  * no "#fragment") or an absolute http(s) URL, printable ASCII without
  * space, quotes, < > or backslash; anything else is CGI_EINVAL. code 0 is 303
