@@ -245,6 +245,29 @@ CGI_API const char *cgi_content_type(cgi_req *r);
 /* True when the request came over TLS (HTTPS=on/1, REQUEST_SCHEME=https). */
 CGI_API bool cgi_https(cgi_req *r);
 
+/*
+ * PATH_INFO split into segments, for programs that map it to names or files
+ * (cgi_path_segments.3). PATH_INFO arrives decoded (RFC 3875 4.1.5), so no
+ * second decode happens: "%2e%2e" stays those six bytes. The value after
+ * its leading '/' is split on '/': "/a/b" gives "a" "b", "/a/" gives "a" "",
+ * "/" gives one "", unset or "" gives *n = 0. *segs gets an array of *n
+ * NUL-terminated segments, owned by r (valid until cgi_finish). Refused
+ * with CGI_INVALID (*segs NULL, *n 0): no leading '/', a "." or ".."
+ * segment, an empty inner segment ("//"), a backslash, a control byte
+ * (0x01-0x1f, 0x7f) or a NUL byte (seen where the length is known:
+ * FastCGI and terminal runs; a CGI environment cannot hold one). CGI_ENOMEM
+ * when out of memory, CGI_EINVAL for a NULL argument.
+ */
+CGI_API enum cgi_err cgi_path_segments(cgi_req *r, const char *const **segs,
+    size_t *n);
+/*
+ * For a program that takes no PATH_INFO (RFC 3875 8.2): true when PATH_INFO
+ * is unset or empty. Otherwise answers 404 Not Found (cgi_error_page),
+ * completing the response, and returns false. A program that uses
+ * PATH_INFO simply never calls it.
+ */
+CGI_API bool cgi_no_path_info(cgi_req *r);
+
 /* ---- Response headers (cgi_status.3) ---- */
 
 /*
