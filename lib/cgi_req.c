@@ -71,11 +71,38 @@ cgi_req_new(struct cgi_app *app, const struct cgi_req_io *io,
 	return r;
 }
 
+/* One copy made by cgi_req_keep; a list, so earlier copies never move. */
+struct cgi_req_kept {
+	struct cgi_req_kept *next;
+	char s[];
+};
+
+const char *
+cgi_req_keep(struct cgi_req *r, const char *p, size_t n)
+{
+	struct cgi_req_kept *k;
+
+	if (n > SIZE_MAX - sizeof(*k) - 1 ||
+	    (k = malloc(sizeof(*k) + n + 1)) == NULL)
+		return NULL;
+	memcpy(k->s, p, n);
+	k->s[n] = '\0';
+	k->next = r->kept;
+	r->kept = k;
+	return k->s;
+}
+
 void
 cgi_req_free(struct cgi_req *r)
 {
+	struct cgi_req_kept *k;
+
 	if (r == NULL)
 		return;
+	while ((k = r->kept) != NULL) {
+		r->kept = k->next;
+		free(k);
+	}
 	cgi_app_form_back(r->app, r->form);
 	free(r->fields);
 	free(r->files);

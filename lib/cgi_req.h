@@ -54,6 +54,7 @@ enum cgi_req_json {
 struct form; /* lib/form.h */
 
 struct form;
+struct cgi_req_kept; /* cgi_req.c: copies made by cgi_req_keep */
 struct form_limits;
 
 struct cgi_req {
@@ -89,6 +90,9 @@ struct cgi_req {
 	bool json_key_due; /* a value is due after a key */
 	bool json_done;    /* the top-level value is complete */
 	bool json_started;
+
+	/* Copies handed out by getters (cgi_req_keep), freed with r. */
+	struct cgi_req_kept *kept;
 };
 
 /*
@@ -118,6 +122,13 @@ void cgi_req_free(struct cgi_req *r);
  */
 struct form *cgi_app_form(struct cgi_app *app, const struct form_limits *lim);
 void cgi_app_form_back(struct cgi_app *app, struct form *f);
+
+/*
+ * A NUL-terminated copy of p[0..n) owned by r (freed by cgi_req_free),
+ * for getters whose result is not a view into the field store; NULL on
+ * ENOMEM.
+ */
+const char *cgi_req_keep(struct cgi_req *r, const char *p, size_t n);
 
 /* The meta-variable name of r, or NULL. */
 const char *cgi_req_env(const struct cgi_req *r, const char *name);
