@@ -231,6 +231,15 @@ CGI_API enum cgi_err cgi_file_save(const struct cgi_file *f, const char *path);
  * CGI_ENOSYS.
  */
 CGI_API enum cgi_err cgi_body(cgi_req *r, const char **data, size_t *len);
+/*
+ * RFC 3875 4.3.2, 8.2: for a program that takes a form. True when the
+ * request has a form body (application/x-www-form-urlencoded or
+ * multipart/form-data, already parsed into fields), or no body and no
+ * CONTENT_TYPE at all (a GET, say). Any other body or type, a body
+ * without a type included, answers 415 Unsupported Media Type, completing
+ * the response, and returns false.
+ */
+CGI_API bool cgi_want_form(cgi_req *r);
 /* Any meta-variable (REQUEST_METHOD, HTTP_USER_AGENT, ...), or NULL. */
 CGI_API const char *cgi_getenv(cgi_req *r, const char *name);
 /* REQUEST_METHOD ("GET" if unset). */
@@ -348,8 +357,12 @@ CGI_API enum cgi_err cgi_cookie_get_signed(cgi_req *r, const char *name,
  * Answers with a redirect to url: a local path ("/x", not "//x" nor "/\x",
  * no "#fragment") or an absolute http(s) URL, printable ASCII without
  * space, quotes, < > or backslash; anything else is CGI_EINVAL. code 0 is 303
- * See Other (for POST-redirect-GET); else 301, 302, 303, 307 or 308. Sends
- * a small HTML body naming the link; the response is then complete.
+ * See Other (for POST-redirect-GET); else 301, 302, 303, 307 or 308. For an
+ * HTTP/1.0 client (SERVER_PROTOCOL, INCLUDED counting as 1.0), whose
+ * protocol lacks 303, 307 and 308, those go out as 302, 302 and 301
+ * (RFC 3875 6.3.3). Sends Status, Location and a small HTML body naming
+ * the link (a client redirect with document, RFC 3875 6.2.4); the
+ * response is then complete.
  */
 CGI_API enum cgi_err cgi_redirect(cgi_req *r, const char *url, int code);
 /*
@@ -357,6 +370,26 @@ CGI_API enum cgi_err cgi_redirect(cgi_req *r, const char *url, int code);
  * response is then complete (later writes: CGI_ESTATE).
  */
 CGI_API enum cgi_err cgi_error_page(cgi_req *r, int code);
+/*
+ * For a failure whose details are for the log, not the client (L-API-09):
+ * writes one line, "libcgi: SCRIPT_NAME: " and the formatted message
+ * (control bytes as '?'), to stderr, the server's error log, and answers
+ * the fixed page of cgi_error_page(r, 500). Once the headers are out,
+ * only the line is written (CGI_ESTATE).
+ */
+CGI_API enum cgi_err cgi_fail(cgi_req *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * RFC 3875 5: makes the response non-parsed-header, for a program the
+ * server runs as NPH (cgihttpd: a name starting "nph-" in a CGI folder).
+ * The library then writes the whole HTTP response itself: a status line
+ * of SERVER_PROTOCOL's version (HTTP/1.1, else HTTP/1.0), Date,
+ * Connection: close (the body ends when the program exits), the headers,
+ * the body (none for HEAD). Call before any output; CGI_ENOSYS in
+ * FastCGI mode, where the server always parses the response.
+ */
+CGI_API enum cgi_err cgi_nph(cgi_req *r);
 
 /*
  * RFC 3875 4.3: true when the request method is in methods, a list like
