@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgi_path.h"
 #include "form.h"
 #include "multipart.h"
 #include "str.h"
@@ -107,6 +108,7 @@ cgi_req_free(struct cgi_req *r)
 	free(r->fields);
 	free(r->files);
 	buf_fini(&r->record);
+	cgi_path_free(r->path);
 	cgi_out_fini(r);
 	free(r);
 }

@@ -51,7 +51,8 @@ enum cgi_req_json {
 	CGI_REQ_JSON_OBJECT
 };
 
-struct form; /* lib/form.h */
+struct form;     /* lib/form.h */
+struct cgi_path; /* lib/cgi_path.h */
 
 struct form;
 struct cgi_req_kept; /* cgi_req.c: copies made by cgi_req_keep */
@@ -72,6 +73,8 @@ struct cgi_req {
 	int in_status;          /* 400, 413, 415 with in_err */
 	struct buf record;      /* body bytes tee'd for CGI_RECORD */
 	bool recording;
+	struct cgi_path *path; /* PATH_INFO segments (cgi_path.c), owned;
+	                          NULL until cgi_path_segments */
 
 	/* Output (cgi_out.c). */
 	int status;
