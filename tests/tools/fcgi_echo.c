@@ -20,113 +20,22 @@
 
 #include "buf.h"
 #include "fcgi_app.h"
+#include "sha256.h"
 #include "str.h"
-
-/* SHA-256 after FIPS 180-4, enough for a test tool. */
-struct sha256 {
-	uint32_t h[8];
-	uint64_t len; /* bytes hashed */
-	unsigned char block[64];
-	size_t nblock;
-};
-
-static const uint32_t sha_k[64] = { 0x428a2f98, 0x71374491, 0xb5c0fbcf,
-	0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
-	0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7,
-	0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
-	0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85,
-	0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e,
-	0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
-	0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c,
-	0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee,
-	0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-	0xc67178f2 };
-
-static uint32_t
-ror(uint32_t x, unsigned n)
-{
-	return x >> n | x << (32 - n);
-}
-
-static void
-sha256_init(struct sha256 *s)
-{
-	static const uint32_t h0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-		0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-
-	memcpy(s->h, h0, sizeof(h0));
-	s->len = 0;
-	s->nblock = 0;
-}
-
-static void
-sha256_block(struct sha256 *s, const unsigned char *p)
-{
-	uint32_t w[64], v[8], t1, t2;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = w[i - 16] +
-		    (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ w[i - 15] >> 3) +
-		    w[i - 7] +
-		    (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10);
-	memcpy(v, s->h, sizeof(v));
-	for (i = 0; i < 64; i++) {
-		t1 = v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) +
-		    ((v[4] & v[5]) ^ (~v[4] & v[6])) + sha_k[i] + w[i];
-		t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) +
-		    ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (i = 0; i < 8; i++)
-		s->h[i] += v[i];
-}
-
-static void
-sha256_update(struct sha256 *s, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	size_t k;
-
-	s->len += n;
-	while (n > 0) {
-		k = 64 - s->nblock < n ? 64 - s->nblock : n;
-		memcpy(s->block + s->nblock, p, k);
-		s->nblock += k;
-		p += k;
-		n -= k;
-		if (s->nblock == 64) {
-			sha256_block(s, s->block);
-			s->nblock = 0;
-		}
-	}
-}
 
 /* Writes the digest as 64 lowercase hex digits and a NUL into hex. */
 static void
-sha256_hex(struct sha256 *s, char *hex)
+digest_hex(struct sha256 *s, char *hex)
 {
-	unsigned char pad[72] = { 0x80 };
-	uint64_t bits = s->len * 8;
-	size_t npad = (s->nblock < 56 ? 56 : 120) - s->nblock, i;
+	unsigned char d[SHA256_LEN];
+	size_t i;
 
-	for (i = 0; i < 8; i++)
-		pad[npad + i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha256_update(s, pad, npad + 8);
-	for (i = 0; i < 32; i++) {
-		hex[2 * i] =
-		    "0123456789abcdef"[s->h[i / 4] >> (24 - 8 * (i % 4)) >> 4 &
-		        0xf];
-		hex[2 * i + 1] =
-		    "0123456789abcdef"[s->h[i / 4] >> (24 - 8 * (i % 4)) & 0xf];
+	sha256_final(s, d);
+	for (i = 0; i < SHA256_LEN; i++) {
+		hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[d[i] & 0xf];
 	}
-	hex[64] = '\0';
+	hex[2 * SHA256_LEN] = '\0';
 }
 
 static int
@@ -175,7 +84,7 @@ send_list(struct fcgi_req *rq, struct sha256 *sh, uint64_t len,
 	rc = buf_puts(&b, "Content-Type: text/plain\r\n\r\n");
 	for (i = 0; rc == 0 && fcgi_req_param(rq, i, &name, &value) == 0; i++)
 		rc = buf_printf(&b, "param %s=%s\n", name, value);
-	sha256_hex(sh, hex);
+	digest_hex(sh, hex);
 	if (rc == 0)
 		rc = buf_printf(&b,
 		    "stdin-length %llu\nstdin-sha256 %s\nconnection %lu\n",
