@@ -393,9 +393,11 @@ CGI_API enum cgi_err cgi_nph(cgi_req *r);
 
 /*
  * RFC 3875 4.3: true when the request method is in methods, a list like
- * "GET, POST" (GET also allows HEAD). Otherwise answers 405 Method Not
- * Allowed with an Allow header (501 Not Implemented for HTTP/1.0 and
- * SERVER_PROTOCOL=INCLUDED), completing the response, and returns false.
+ * "GET, POST" (GET also allows HEAD); a method other than GET, HEAD and
+ * POST only when SERVER_PROTOCOL is HTTP/1.1 or later (RFC 3875 4.3.4).
+ * Otherwise answers 405 Method Not Allowed with an Allow header (501 Not
+ * Implemented for HTTP/1.0, SERVER_PROTOCOL=INCLUDED or unset),
+ * completing the response, and returns false.
  */
 CGI_API bool cgi_allow(cgi_req *r, const char *methods);
 

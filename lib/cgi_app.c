@@ -299,6 +299,7 @@ next_io(struct cgi_app *app, struct cgi_req_io *io)
 		io->write = fcgi_write;
 		io->getenv = fcgi_env;
 		io->flush = fcgi_flush;
+		io->parsed = true;
 		return true;
 	case CGI_APP_CGI:
 		if (app->passed)
@@ -309,6 +310,7 @@ next_io(struct cgi_app *app, struct cgi_req_io *io)
 		io->write = cgi_cli_write_stdout;
 		io->getenv = cgi_env;
 		io->flush = NULL;
+		io->parsed = false;
 		return true;
 	case CGI_APP_TERMINAL:
 		if (app->passed || app->usage)

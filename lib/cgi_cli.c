@@ -678,13 +678,19 @@ cli_read(void *ctx, void *p, size_t n)
 ssize_t
 cgi_cli_write_stdout(void *ctx, const void *p, size_t n)
 {
+	(void)ctx;
+	return cgi_cli_write_fd(STDOUT_FILENO, p, n);
+}
+
+ssize_t
+cgi_cli_write_fd(int fd, const void *p, size_t n)
+{
 	const char *s = p;
 	size_t off = 0;
 	ssize_t w;
 
-	(void)ctx;
 	while (off < n) {
-		w = write(STDOUT_FILENO, s + off, n - off);
+		w = write(fd, s + off, n - off);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -708,4 +714,5 @@ cgi_cli_io(struct cgi_cli *c, struct cgi_req_io *io)
 	io->write = cgi_cli_write_stdout;
 	io->getenv = cli_getenv;
 	io->flush = NULL;
+	io->parsed = false;
 }

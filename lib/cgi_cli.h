@@ -70,6 +70,8 @@ int cgi_cli_record(const char *dir, char *const *envp, const char *body,
 /* Writes all of p[0..n) to fd 1 (EINTR retried): n, or -1 with errno.
  * ctx is unused; CGI mode writes through it too. */
 ssize_t cgi_cli_write_stdout(void *ctx, const void *p, size_t n);
+/* The same to any fd (cgi_fail's line to stderr). */
+ssize_t cgi_cli_write_fd(int fd, const void *p, size_t n);
 
 /* A transport over c: body read from c, output to fd 1, env from c. */
 void cgi_cli_io(struct cgi_cli *c, struct cgi_req_io *io);

@@ -11,10 +11,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "cgi_cli.h"
 #include "cgi_escape.h"
 #include "http_status.h"
 #include "str.h"
@@ -384,7 +388,54 @@ drain(cgi_req *r)
 	return e;
 }
 
-/* Appends the CGI header block (RFC 3875 6.3) to r->out, once. */
+static bool http11(cgi_req *r);
+
+/* The time now as an IMF-fixdate (RFC 9110 5.6.7), in the C locale
+ * whatever the program's: "Sun, 06 Nov 1994 08:49:37 GMT". */
+static int
+imf_date(char *out, size_t n)
+{
+	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+		"Fri", "Sat" };
+	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t now = time(NULL);
+	struct tm tm;
+	int k;
+
+	if (gmtime_r(&now, &tm) == NULL)
+		return -1;
+	k = snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+	return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/*
+ * RFC 3875 5.2: an NPH program's response is the HTTP response. Its
+ * status line carries the client's version (a 1.0 client gets 1.0), and
+ * Connection: close says the body ends with the connection, which the
+ * server closes when the program exits: no keep-alive is promised.
+ */
+static int
+put_nph_head(cgi_req *r, int code)
+{
+	char date[40];
+
+	if (imf_date(date, sizeof(date)) == -1)
+		return -1;
+	return buf_printf(&r->out,
+	    "HTTP/%s %d %s\r\nDate: %s\r\n"
+	    "Connection: close\r\n",
+	    http11(r) ? "1.1" : "1.0", code, reason_of(code), date);
+}
+
+/*
+ * Appends the header block to r->out, once: the CGI header fields (RFC
+ * 3875 6.3) come first, Status and Content-Type, then the program's
+ * (RFC 3875 8.2); with cgi_nph, a status line and the NPH fields instead
+ * of Status.
+ */
 static enum cgi_err
 put_headers(cgi_req *r)
 {
@@ -395,9 +446,14 @@ put_headers(cgi_req *r)
 	if (r->headers_sent)
 		return CGI_OK;
 	r->headers_sent = true;
-	rc = buf_printf(&r->out, "Status: %d %s\r\nContent-Type: %s\r\n", code,
-	    reason_of(code),
-	    r->type != NULL ? r->type : "text/html; charset=utf-8");
+	if (r->nph)
+		rc = put_nph_head(r, code);
+	else
+		rc = buf_printf(&r->out, "Status: %d %s\r\n", code,
+		    reason_of(code));
+	if (rc == 0)
+		rc = buf_printf(&r->out, "Content-Type: %s\r\n",
+		    r->type != NULL ? r->type : "text/html; charset=utf-8");
 	for (i = 0; rc == 0 && i < r->nhdrs; i++)
 		rc = buf_printf(&r->out, "%s: %s\r\n", r->hdrs[i].name,
 		    r->hdrs[i].value);
@@ -591,6 +647,10 @@ cgi_redirect(cgi_req *r, const char *url, int code)
 	if (code != 301 && code != 302 && code != 303 && code != 307 &&
 	    code != 308)
 		return CGI_EINVAL;
+	/* RFC 3875 6.3.3: HTTP/1.0 (RFC 1945) has 301 and 302 only. An
+	 * unset SERVER_PROTOCOL says nothing: the code stays. */
+	if (cgi_req_env(r, "SERVER_PROTOCOL") != NULL && !http11(r))
+		code = code == 308 || code == 301 ? 301 : 302;
 	/* RFC 3875 6.2.4: a client redirect with a document has a Status. */
 	if ((e = hdr_put(r, "Location", url, NULL)) != CGI_OK ||
 	    (e = cgi_type(r, "text/html; charset=utf-8")) != CGI_OK)
@@ -632,6 +692,50 @@ cgi_error_page(cgi_req *r, int code)
 	buf_fini(&b);
 	r->complete = true;
 	return e;
+}
+
+CGI_API enum cgi_err
+cgi_fail(cgi_req *r, const char *fmt, ...)
+{
+	const char *script;
+	struct buf b;
+	va_list ap;
+	size_t i;
+	int rc;
+
+	if (r == NULL || fmt == NULL)
+		return CGI_EINVAL;
+	script = cgi_req_env(r, "SCRIPT_NAME");
+	buf_init(&b, 0);
+	rc = buf_printf(&b,
+	    "libcgi: %s: ", script != NULL && *script != '\0' ? script : "-");
+	va_start(ap, fmt);
+	if (rc == 0)
+		rc = buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	/* One line per failure: a CR or LF from the request (a name, a
+	 * value) must not forge log lines. */
+	for (i = 0; rc == 0 && i < b.len; i++)
+		if ((unsigned char)b.data[i] < 0x20 ||
+		    (unsigned char)b.data[i] == 0x7f)
+			b.data[i] = '?';
+	if (rc == 0 && buf_putc(&b, '\n') == 0)
+		(void)cgi_cli_write_fd(STDERR_FILENO, b.data, b.len);
+	buf_fini(&b);
+	return cgi_error_page(r, 500);
+}
+
+CGI_API enum cgi_err
+cgi_nph(cgi_req *r)
+{
+	enum cgi_err e;
+
+	if ((e = can_set(r)) != CGI_OK)
+		return e;
+	if (r->io.parsed)
+		return CGI_ENOSYS;
+	r->nph = true;
+	return CGI_OK;
 }
 
 /* HTTP/1.1 or later (RFC 3875 4.1.16: INCLUDED counts as HTTP/1.0); the
@@ -683,8 +787,13 @@ cgi_allow(cgi_req *r, const char *methods)
 	if (r == NULL || methods == NULL)
 		return false;
 	m = cgi_method(r);
-	if (list_has(methods, m) ||
-	    (strcmp(m, "HEAD") == 0 && list_has(methods, "GET")))
+	/* RFC 3875 4.3.4: a method beyond HTTP/1.0's GET, HEAD and POST
+	 * (PUT, DELETE, ...) is protocol-specific: allowed only when
+	 * SERVER_PROTOCOL says HTTP/1.1 or later. */
+	if ((list_has(methods, m) ||
+	        (strcmp(m, "HEAD") == 0 && list_has(methods, "GET"))) &&
+	    (http11(r) || strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
+	        strcmp(m, "POST") == 0))
 		return true;
 	if (!http11(r)) {
 		(void)cgi_error_page(r, 501);

@@ -603,6 +603,24 @@ cgi_body(cgi_req *r, const char **data, size_t *len)
 	return CGI_OK;
 }
 
+CGI_API bool
+cgi_want_form(cgi_req *r)
+{
+	struct str ct;
+
+	if (r == NULL || r->form == NULL)
+		return false;
+	ct = str_from(cgi_content_type(r));
+	if (urlencoded_is_type(ct) || multipart_is_type(ct))
+		return true;
+	/* RFC 3875 8.2: a body of another type, or of no type at all, is
+	 * not parsed as a form and must not pass for an empty one. */
+	if (ct.len == 0 && r->form->raw.len == 0)
+		return true;
+	(void)cgi_error_page(r, 415);
+	return false;
+}
+
 CGI_API const char *
 cgi_getenv(cgi_req *r, const char *name)
 {

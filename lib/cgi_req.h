@@ -34,6 +34,7 @@ struct cgi_req_io {
 	cgi_req_write_fn *write;
 	cgi_req_getenv_fn *getenv;
 	cgi_req_flush_fn *flush; /* NULL: writes are not buffered below us */
+	bool parsed; /* the server always parses the response (FastCGI) */
 };
 
 /* Bytes of body output kept before a write to the transport. */
@@ -83,6 +84,7 @@ struct cgi_req {
 	size_t nhdrs, caphdrs;
 	bool headers_sent;
 	bool complete;        /* redirect or error page written */
+	bool nph;             /* cgi_nph: we write the status line */
 	enum cgi_err out_err; /* sticky CGI_EIO once output was lost */
 	struct buf out;
 

@@ -83,7 +83,7 @@ rig_open_full(struct rig *g, const char *const *env, const char *body,
     size_t chunk)
 {
 	struct cgi_req_io io = { g, cap_read, cap_write, cap_getenv,
-		cap_flush };
+		cap_flush, false };
 	char name[128];
 	const char *eq;
 	size_t i;

@@ -7,12 +7,19 @@
  * (HEAD: headers only), L-3875-6.3.1 / L-HTML-07 (default type with
  * charset, nosniff), L-3875-6.3.4 (connection fields refused),
  * L-CK-08..16 (cookie attributes and refusals), L-API-10 (EPIPE is sticky,
- * no SIGPIPE death), V-20-a (error pages echo nothing).
+ * no SIGPIPE death), V-20-a (error pages echo nothing), L-3875-8.2-d
+ * (CGI fields first), L-3875-6.2.1 (a document always has a type),
+ * L-3875-6.2.3/6.2.4 (redirects are with document and carry Status),
+ * L-3875-6.3.3 and 4.3.4 (HTTP/1.0 gets HTTP/1.0 codes and methods),
+ * L-3875-5.2 (NPH responses), L-API-09 (cgi_fail: details to stderr
+ * only), L-3875-8.2-b and 4.3.2 (cgi_want_form: 415 for a non-form body).
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -39,7 +46,7 @@ test_defaults(void)
 
 	CHECK_INT("write", cgi_puts(r, "hi"), CGI_OK);
 	CHECK_INT("finish", rig_close(&g), 0);
-	CHECK_STR("L-3875-6.3.1/L-HTML-07 default head", buf_cstr(&g.out),
+	CHECK_STR("L-3875-6.3.1/6.2.1/L-HTML-07 default head", buf_cstr(&g.out),
 	    "Status: 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
 	    "X-Content-Type-Options: nosniff\r\n\r\nhi");
 	rig_fini(&g);
@@ -475,6 +482,14 @@ static const struct {
 	    "Allow: GET, POST\r\n" },
 	{ "L-3875-4.3 DELETE on HTTP/1.0: 501", "DELETE", "HTTP/1.0", "GET",
 	    false, "Status: 501 Not Implemented\r\n" },
+	{ "L-3875-4.3.4 PUT allowed on HTTP/1.1", "PUT", "HTTP/1.1", "GET, PUT",
+	    true, NULL },
+	{ "L-3875-4.3.4 PUT listed but HTTP/1.0: 501", "PUT", "HTTP/1.0",
+	    "GET, PUT", false, "Status: 501 Not Implemented\r\n" },
+	{ "L-3875-4.3.4 DELETE listed, no SERVER_PROTOCOL: 501", "DELETE", "",
+	    "DELETE", false, "Status: 501 Not Implemented\r\n" },
+	{ "L-3875-4.3.4 POST listed on HTTP/1.0", "POST", "HTTP/1.0", "POST",
+	    true, NULL },
 	{ "L-3875-4.1.16 INCLUDED is HTTP/1.0", "PUT", "INCLUDED", "GET", false,
 	    "Status: 501 Not Implemented\r\n" },
 	{ "L-3875-4.1.4 numeric versions", "PUT", "HTTP/01.10", "GET", false,
@@ -592,6 +607,334 @@ test_sticky(void)
 	}
 }
 
+/* RFC 3875 6.3.3: the redirect code each protocol gets. */
+static const struct {
+	const char *proto; /* NULL: SERVER_PROTOCOL unset */
+	int code, want;
+} redirect_proto_rows[] = {
+	{ "HTTP/1.1", 0, 303 },
+	{ "HTTP/1.1", 307, 307 },
+	{ "HTTP/1.1", 308, 308 },
+	{ "HTTP/2.0", 303, 303 },
+	{ "HTTP/1.0", 0, 302 },
+	{ "HTTP/1.0", 303, 302 },
+	{ "HTTP/1.0", 307, 302 },
+	{ "HTTP/1.0", 308, 301 },
+	{ "HTTP/1.0", 301, 301 },
+	{ "HTTP/1.0", 302, 302 },
+	{ "INCLUDED", 303, 302 },
+	{ NULL, 303, 303 },
+	{ NULL, 308, 308 },
+};
+
+static void
+test_redirect_proto(void)
+{
+	char p[64], want[64];
+	const char *env[3] = { "REQUEST_METHOD=POST", p, NULL };
+	struct rig g;
+	cgi_req *r;
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof(redirect_proto_rows) / sizeof(redirect_proto_rows[0]);
+	     i++) {
+		(void)snprintf(p, sizeof(p), "SERVER_PROTOCOL=%s",
+		    redirect_proto_rows[i].proto != NULL
+		        ? redirect_proto_rows[i].proto
+		        : "");
+		env[1] = redirect_proto_rows[i].proto != NULL ? p : NULL;
+		r = rig_open(&g, env);
+		CHECK_INT("redirect",
+		    cgi_redirect(r, "/done", redirect_proto_rows[i].code),
+		    CGI_OK);
+		(void)rig_close(&g);
+		(void)snprintf(want, sizeof(want), "Status: %d ",
+		    redirect_proto_rows[i].want);
+		CHECK("L-3875-6.3.3 redirect code for the protocol",
+		    strncmp(buf_cstr(&g.out), want, strlen(want)) == 0);
+		rig_fini(&g);
+	}
+}
+
+/*
+ * L-3875-6.2.3/6.2.4: cgi_redirect's response is the client redirect
+ * with document: Status, then Content-Type (the CGI fields first), then
+ * Location, and a body. A bare client redirect (Location alone, which
+ * allows no other field) is never produced, so a cookie set before the
+ * redirect, as after a login, is legitimately part of it.
+ */
+static void
+test_redirect_document(void)
+{
+	struct cgi_cookie c = { .name = "sid", .value = "1" };
+	const char *out, *body;
+	struct rig g;
+	cgi_req *r = rig_open(&g, get_env);
+
+	CHECK_INT("cookie before redirect", cgi_cookie_set(r, &c), CGI_OK);
+	CHECK_INT("redirect", cgi_redirect(r, "/home", 302), CGI_OK);
+	(void)rig_close(&g);
+	out = buf_cstr(&g.out);
+	CHECK("L-3875-6.2.4 Status first",
+	    strncmp(out,
+	        "Status: 302 Found\r\nContent-Type: text/html; "
+	        "charset=utf-8\r\n",
+	        58) == 0);
+	CHECK("L-3875-6.2.4 Location", strstr(out, "\r\nLocation: /home\r\n"));
+	CHECK("L-3875-6.2.3 the cookie rides with the document",
+	    strstr(out, "\r\nSet-Cookie: sid=1;") != NULL);
+	body = strstr(out, "\r\n\r\n");
+	CHECK("L-3875-6.2.3 a document follows, naming the link",
+	    body != NULL && strstr(body, "href=\"/home\"") != NULL);
+	rig_fini(&g);
+}
+
+/* L-3875-8.2-d: Status and Content-Type lead, whatever the program set
+ * first. */
+static void
+test_field_order(void)
+{
+	struct cgi_cookie c = { .name = "a", .value = "1" };
+	struct rig g;
+	cgi_req *r = rig_open(&g, get_env);
+
+	CHECK_INT("header first", cgi_header_set(r, "X-First", "1"), CGI_OK);
+	CHECK_INT("cookie", cgi_cookie_set(r, &c), CGI_OK);
+	CHECK_INT("status after", cgi_status(r, 201), CGI_OK);
+	CHECK_INT("type after", cgi_type(r, "text/plain"), CGI_OK);
+	CHECK_INT("body", cgi_puts(r, "x"), CGI_OK);
+	(void)rig_close(&g);
+	CHECK_STR("L-3875-8.2-d CGI fields first", buf_cstr(&g.out),
+	    "Status: 201 Created\r\nContent-Type: text/plain\r\n"
+	    "X-First: 1\r\n"
+	    "Set-Cookie: a=1; Path=/; HttpOnly; SameSite=Lax\r\n"
+	    "X-Content-Type-Options: nosniff\r\n\r\nx");
+	rig_fini(&g);
+}
+
+/* Checks an IMF-fixdate (RFC 9110 5.6.7) at p within 5 s of now. */
+static bool
+fresh_imf_date(const char *p)
+{
+	struct tm tm;
+	const char *end;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(p, "%a, %d %b %Y %H:%M:%S GMT", &tm)) == NULL ||
+	    end - p != 29 || strncmp(end, "\r\n", 2) != 0)
+		return false;
+	t = timegm(&tm);
+	return t != (time_t)-1 && labs((long)(time(NULL) - t)) <= 5;
+}
+
+static const struct {
+	const char *name, *method, *proto; /* proto NULL: unset */
+	int status;                        /* 0: a 200 page with a body */
+	const char *line;                  /* the status line */
+	bool body;
+} nph_rows[] = {
+	{ "L-3875-5.2 HTTP/1.1 document", "GET", "HTTP/1.1", 0,
+	    "HTTP/1.1 200 OK\r\n", true },
+	{ "L-3875-5.2 HTTP/1.0 client gets 1.0", "GET", "HTTP/1.0", 404,
+	    "HTTP/1.0 404 Not Found\r\n", true },
+	{ "L-3875-5.2 INCLUDED is 1.0", "GET", "INCLUDED", 0,
+	    "HTTP/1.0 200 OK\r\n", true },
+	{ "L-3875-5.2 HTTP/2.0 client", "GET", "HTTP/2.0", 0,
+	    "HTTP/1.1 200 OK\r\n", true },
+	{ "L-3875-5.2 HEAD: no body", "HEAD", "HTTP/1.1", 0,
+	    "HTTP/1.1 200 OK\r\n", false },
+};
+
+static void
+test_nph(void)
+{
+	char m[64], p[64];
+	static const char nph_head[] =
+	    "Connection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
+	    "X-A: 1\r\nX-Content-Type-Options: nosniff\r\n\r\n";
+	const char *env[3] = { m, p, NULL }, *out, *hdrs;
+	struct rig g;
+	cgi_req *r;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(nph_rows) / sizeof(nph_rows[0]); i++) {
+		(void)snprintf(m, sizeof(m), "REQUEST_METHOD=%s",
+		    nph_rows[i].method);
+		(void)snprintf(p, sizeof(p), "SERVER_PROTOCOL=%s",
+		    nph_rows[i].proto);
+		r = rig_open(&g, env);
+		CHECK_INT(nph_rows[i].name, cgi_nph(r), CGI_OK);
+		CHECK_INT("a header", cgi_header_set(r, "X-A", "1"), CGI_OK);
+		if (nph_rows[i].status != 0)
+			CHECK_INT(nph_rows[i].name,
+			    cgi_error_page(r, nph_rows[i].status), CGI_OK);
+		else
+			CHECK_INT(nph_rows[i].name, cgi_puts(r, "hi"), CGI_OK);
+		CHECK_INT(nph_rows[i].name, rig_close(&g), 0);
+		out = buf_cstr(&g.out);
+		n = strlen(nph_rows[i].line);
+		CHECK(nph_rows[i].name, strncmp(out, nph_rows[i].line, n) == 0);
+		CHECK(nph_rows[i].name,
+		    strncmp(out + n, "Date: ", 6) == 0 &&
+		        fresh_imf_date(out + n + 6));
+		hdrs = out + n + 6 + 29 + 2;
+		CHECK(nph_rows[i].name,
+		    strncmp(hdrs, nph_head, sizeof(nph_head) - 1) == 0);
+		CHECK("L-3875-5.2 no CGI Status field",
+		    strstr(out, "Status:") == NULL);
+		CHECK(nph_rows[i].name,
+		    (strlen(hdrs) > sizeof(nph_head) - 1) == nph_rows[i].body);
+		rig_fini(&g);
+	}
+
+	r = rig_open(&g, get_env);
+	CHECK_INT("output first", cgi_puts(r, "x"), CGI_OK);
+	CHECK_INT("cgi_flush", cgi_flush(r), CGI_OK);
+	CHECK_INT("L-3875-5.2 too late after output", cgi_nph(r), CGI_ESTATE);
+	(void)rig_close(&g);
+	rig_fini(&g);
+
+	/* FastCGI: the server always parses the response. */
+	r = rig_open(&g, get_env);
+	r->io.parsed = true;
+	CHECK_INT("L-3875-5.2 no NPH over FastCGI", cgi_nph(r), CGI_ENOSYS);
+	CHECK_INT("write", cgi_puts(r, "hi"), CGI_OK);
+	(void)rig_close(&g);
+	CHECK_STR("still a CGI response", buf_cstr(&g.out), DEFAULT_HEAD "hi");
+	rig_fini(&g);
+}
+
+/* Runs cgi_fail with stderr on a temp file; returns what it wrote. */
+static enum cgi_err
+fail_captured(cgi_req *r, const char *detail, char *log, size_t n)
+{
+	FILE *tf = tmpfile();
+	enum cgi_err e;
+	ssize_t got;
+	int fd, saved;
+
+	if (tf == NULL || (fd = fileno(tf)) == -1 ||
+	    (saved = dup(STDERR_FILENO)) == -1 || dup2(fd, STDERR_FILENO) == -1)
+		exit(2);
+	e = cgi_fail(r, "query failed: %s", detail);
+	if (dup2(saved, STDERR_FILENO) == -1)
+		exit(2);
+	(void)close(saved);
+	got = pread(fd, log, n - 1, 0);
+	log[got > 0 ? got : 0] = '\0';
+	(void)fclose(tf);
+	return e;
+}
+
+static void
+test_fail(void)
+{
+	static const char *const env[] = { "REQUEST_METHOD=GET",
+		"SCRIPT_NAME=/cgi-bin/app", NULL };
+	char log[512];
+	struct buf page;
+	struct rig g;
+	cgi_req *r;
+
+	/* The client's page: exactly cgi_error_page's 500. */
+	r = rig_open(&g, env);
+	CHECK_INT("plain 500", cgi_error_page(r, 500), CGI_OK);
+	(void)rig_close(&g);
+	buf_init(&page, 0);
+	(void)buf_append(&page, g.out.data, g.out.len);
+	rig_fini(&g);
+
+	r = rig_open(&g, env);
+	CHECK_INT("cgi_fail",
+	    fail_captured(r, "secret\r\nforged line", log, sizeof(log)),
+	    CGI_OK);
+	CHECK_INT("complete after cgi_fail", cgi_puts(r, "x"), CGI_ESTATE);
+	(void)rig_close(&g);
+	CHECK_STR("L-API-09 generic 500 page", buf_cstr(&g.out),
+	    buf_cstr(&page));
+	CHECK("L-API-09 details not in the body",
+	    strstr(buf_cstr(&g.out), "secret") == NULL);
+	CHECK_STR("L-API-09 details on stderr, one line", log,
+	    "libcgi: /cgi-bin/app: query failed: secret??forged line\n");
+	rig_fini(&g);
+
+	r = rig_open(&g, get_env);
+	CHECK_INT("output started", cgi_puts(r, "partial"), CGI_OK);
+	CHECK_INT("flush", cgi_flush(r), CGI_OK);
+	CHECK_INT("L-API-09 too late for a page: still logged",
+	    fail_captured(r, "late", log, sizeof(log)), CGI_ESTATE);
+	CHECK_STR("late line", log, "libcgi: -: query failed: late\n");
+	(void)rig_close(&g);
+	rig_fini(&g);
+	buf_fini(&page);
+}
+
+static const struct {
+	const char *name, *ct, *body; /* ct NULL: CONTENT_TYPE unset */
+	bool want;
+} want_form_rows[] = {
+	{ "L-3875-8.2-b urlencoded", "application/x-www-form-urlencoded", "a=1",
+	    true },
+	{ "L-3875-8.2-b multipart", "multipart/form-data; boundary=B",
+	    "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+	    "--B--\r\n",
+	    true },
+	{ "L-3875-8.2-b text/plain POST: 415", "text/plain", "a=1", false },
+	{ "L-3875-8.2-b JSON: 415", "application/json", "{}", false },
+	{ "L-3875-8.2-b blank type with a body: 415", NULL, "a=1", false },
+	{ "L-3875-8.2-b empty type with a body: 415", "", "a=1", false },
+	{ "L-3875-4.3.2 a type but no body is still not a form", "text/plain",
+	    "", false },
+	{ "L-3875-4.3.2 no type, no body (a GET)", NULL, "", true },
+	{ "L-3875-4.3.2 form type, no body",
+	    "application/x-www-form-urlencoded", "", true },
+};
+
+static void
+test_want_form(void)
+{
+	char ct[128], cl[48];
+	const char *env[4];
+	enum cgi_err loaded;
+	struct rig g;
+	cgi_req *r;
+	size_t i, k;
+	bool ok;
+
+	for (i = 0; i < sizeof(want_form_rows) / sizeof(want_form_rows[0]);
+	     i++) {
+		k = 0;
+		env[k++] = "REQUEST_METHOD=POST";
+		(void)snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu",
+		    strlen(want_form_rows[i].body));
+		env[k++] = cl;
+		(void)snprintf(ct, sizeof(ct), "CONTENT_TYPE=%s",
+		    want_form_rows[i].ct != NULL ? want_form_rows[i].ct : "");
+		if (want_form_rows[i].ct != NULL)
+			env[k++] = ct;
+		env[k] = NULL;
+		r = rig_open_full(&g, env, want_form_rows[i].body,
+		    strlen(want_form_rows[i].body), NULL, &loaded, 0);
+		CHECK_INT(want_form_rows[i].name, loaded, CGI_OK);
+		ok = cgi_want_form(r);
+		CHECK_INT(want_form_rows[i].name, ok, want_form_rows[i].want);
+		if (ok && *want_form_rows[i].body != '\0')
+			CHECK_STR("the form's field", cgi_get(r, "a"), "1");
+		(void)rig_close(&g);
+		if (ok)
+			CHECK_STR(want_form_rows[i].name, buf_cstr(&g.out),
+			    DEFAULT_HEAD);
+		else
+			CHECK(want_form_rows[i].name,
+			    strncmp(buf_cstr(&g.out),
+			        "Status: 415 Unsupported Media Type\r\n",
+			        36) == 0);
+		rig_fini(&g);
+	}
+}
+
 int
 main(void)
 {
@@ -604,5 +947,11 @@ main(void)
 	test_html();
 	test_sticky();
 	test_allow();
+	test_redirect_proto();
+	test_redirect_document();
+	test_field_order();
+	test_nph();
+	test_fail();
+	test_want_form();
 	return harness_done();
 }
