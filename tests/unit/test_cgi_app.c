@@ -363,7 +363,7 @@ test_app(void)
 	capture(-1, &out, run_app, &u);
 	CHECK_INT("L-API-04 over max_body: no request for the program",
 	    u.accepted, 0);
-	CHECK("L-API-04 413 answered by the library",
+	CHECK("L-API-04/L-3875-9.6 oversize: 413 answered by the library",
 	    strncmp(buf_cstr(&out), "Status: 413 Content Too Large\r\n", 31) ==
 	        0);
 	CHECK_INT("exit status 0", u.close_rc, 0);

@@ -515,6 +515,7 @@ check_content(const char *name, const struct form_file *file, const char *want,
 }
 
 /*
+ * L-3875-9.6: large submissions are spooled, not held in a fixed buffer.
  * A spilled upload holds exactly the part's bytes, at every read size and
  * spill threshold: content dense with near-delimiters (so candidates
  * span reads and their bytes arrive as small pieces, which wait to be
@@ -566,7 +567,7 @@ spill_case(const struct buf *body, const char *want, size_t wantlen,
 			    memcmp(fld->value, want, wantlen) == 0;
 		else
 			same = same && off == wantlen;
-		CHECK("spill pieces: content byte for byte", same);
+		CHECK("L-3875-9.6 spooled content byte for byte", same);
 	}
 	form_free(f);
 }
