@@ -260,12 +260,14 @@ CGI_API bool cgi_https(cgi_req *r);
  * second decode happens: "%2e%2e" stays those six bytes. The value after
  * its leading '/' is split on '/': "/a/b" gives "a" "b", "/a/" gives "a" "",
  * "/" gives one "", unset or "" gives *n = 0. *segs gets an array of *n
- * NUL-terminated segments, owned by r (valid until cgi_finish). Refused
- * with CGI_INVALID (*segs NULL, *n 0): no leading '/', a "." or ".."
- * segment, an empty inner segment ("//"), a backslash, a control byte
- * (0x01-0x1f, 0x7f) or a NUL byte (seen where the length is known:
- * FastCGI and terminal runs; a CGI environment cannot hold one). CGI_ENOMEM
- * when out of memory, CGI_EINVAL for a NULL argument.
+ * NUL-terminated segments and a final NULL, owned by r (valid until
+ * cgi_finish; a second call gives the same array). Refused with
+ * CGI_INVALID (*segs NULL, *n 0): no leading '/', a "." or ".." segment,
+ * an empty inner segment ("//"), a backslash, a control byte (0x01-0x1f,
+ * 0x7f), a NUL; no NUL gets this far, though: a CGI environment cannot
+ * hold one, and the FastCGI responder and --replay refuse a value with one
+ * before the program sees the request. CGI_ENOMEM when out of memory,
+ * CGI_EINVAL for a NULL argument.
  */
 CGI_API enum cgi_err cgi_path_segments(cgi_req *r, const char *const **segs,
     size_t *n);
