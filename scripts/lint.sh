@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/lint.sh - make lint (STYLE Rules 4, 5, 8, 20): formatting by
 # clang-format, banned functions, every header compiled alone, man pages
-# through mandoc -Tlint, and no global symbol in libcgi.a outside cgi_.
+# through mandoc -Tlint, no global symbol in libcgi.a outside cgi_, and the
+# "doc check" items of the checklist (L-3875-4.3.1, -6.3.5, -9.3).
 # Prints each problem and ends with "N passed, N failed" over the checks.
 cd "$(dirname "$0")/.."
 B=${1:-build}
@@ -54,5 +55,86 @@ if [ -f "$B/libcgi.a" ]; then
 	if [ -z "$extra" ]; then ok; else
 		bad "$B/libcgi.a exports non-cgi_ symbols: $extra"; fi
 fi
+# 6. Doc checks: checklist items whose test is the documentation.
+# man/libcgi.3's SECURITY CONSIDERATIONS holds one paragraph per item,
+# opened by a roff comment naming its ID; the paragraph must say the key
+# words. doc_para ID prints that paragraph (fails when the ID is absent).
+doc_para() {
+	awk -v id="$1" '
+	/^\.Sh / { insec = ($0 == ".Sh SECURITY CONSIDERATIONS"); if (grab) exit; next }
+	!insec { next }
+	/^\.\\" / {
+		if (grab) exit
+		c = substr($0, 5)
+		r = substr(c, length(id) + 1)
+		if (index(c, id) == 1 && (r == "" || r ~ /^[: ]/)) found = grab = 1
+		next
+	}
+	/^\.Pp/ { if (grab) exit; next }
+	grab { gsub(/\\\(dq/, "\""); print }
+	END { if (!found) exit 1 }' man/libcgi.3
+}
+# doc_check ID PHRASE...: every phrase (fixed string) is in ID's paragraph.
+doc_check() {
+	id=$1
+	shift
+	if ! para=$(doc_para "$id"); then
+		bad "man/libcgi.3: no '.\\\" $id' paragraph in SECURITY CONSIDERATIONS"
+		return
+	fi
+	for phrase in "$@"; do
+		if ! printf '%s\n' "$para" | grep -qF -- "$phrase"; then
+			bad "man/libcgi.3: $id paragraph does not say '$phrase'"
+			return
+		fi
+	done
+	ok
+}
+doc_check L-3875-4.3.1 POST 'cgi_allow(r, "POST")' GET HEAD 'change state'
+doc_check L-3875-9.3 'POST bodies' 'query strings' confidential
+doc_check L-3875-6.3.5 'control fields' X-CGI-
+
+# L-3875-9.3 in the examples: every HTML form posts, except a GET form
+# with a "lint: get-form" marker comment (saying why) in the five lines
+# above its <form tag. The tag may span three lines (C string pieces);
+# quotes and C escapes are ignored when reading its method.
+forms=0
+for f in $(grep -rlis '<form' examples); do
+	res=$(awk '
+	{ line[NR] = $0 }
+	END {
+		for (i = 1; i <= NR; i++) {
+			l = tolower(line[i])
+			p = index(l, "<form")
+			if (p == 0 || substr(l, p + 5, 1) ~ /[a-z0-9-]/) continue
+			tag = substr(l, p) " " tolower(line[i + 1]) " " tolower(line[i + 2])
+			gsub(/[\\"\047]/, "", tag)
+			e = index(tag, ">")
+			if (e > 0) tag = substr(tag, 1, e)
+			m = "none"
+			if (match(tag, /method[ \t]*=[ \t]*[a-z]+/)) {
+				m = substr(tag, RSTART, RLENGTH)
+				sub(/^method[ \t]*=[ \t]*/, "", m)
+			}
+			mark = 0
+			for (j = i - 5; j < i; j++)
+				if (j > 0 && index(line[j], "lint: get-form")) mark = 1
+			if (m == "get" && mark) m = "get-marked"
+			print i ":" m
+		}
+	}' "$f")
+	for r in $res; do
+		forms=$((forms + 1))
+		case ${r#*:} in
+		post | get-marked) ok ;;
+		get) bad "$f:${r%%:*}: GET form without a 'lint: get-form' marker saying why (L-3875-9.3)" ;;
+		*) bad "$f:${r%%:*}: form method '${r#*:}', not post (L-3875-9.3)" ;;
+		esac
+	done
+done
+if [ "$forms" -eq 0 ]; then
+	bad "no <form in examples/: the L-3875-9.3 check has nothing to check"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
