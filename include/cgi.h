@@ -348,7 +348,7 @@ CGI_API enum cgi_err cgi_cookie_delete(cgi_req *r, const char *name,
  * then acts as cgi_cookie_set (same defaults and checks, on the signed
  * value). get_signed gives CGI_MISSING (no such cookie), CGI_DUP (sent
  * twice), CGI_INVALID (bad form, bad tag, or expired), or CGI_OK with
- * *value = VALUE (owned by r, valid until cgi_finish).
+ * *value = VALUE (owned by r, valid until cgi_finish; NULL on failure).
  */
 CGI_API enum cgi_err cgi_cookie_set_signed(cgi_req *r,
     const struct cgi_cookie *c, const void *key, size_t keylen);
