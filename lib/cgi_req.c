@@ -265,6 +265,11 @@ cgi_find(cgi_req *r, unsigned sources, const char *name, size_t i)
 		if ((r->fields[k].source & sources) == 0 ||
 		    !name_is(&r->fields[k], name))
 			continue;
+		/* L-CK-01: a cookie sent without a name ("b" in "a=1; b")
+		 * is kept for iteration but found by no name, "" included. */
+		if (r->fields[k].source == CGI_SRC_COOKIE &&
+		    r->fields[k].name_len == 0)
+			continue;
 		if (i-- == 0)
 			return &r->fields[k];
 	}

@@ -154,6 +154,33 @@ test_typed(void)
 	rig_fini(&g);
 }
 
+/* L-CK-01: a nameless cookie is no answer to a lookup by name, not even
+ * by ""; iteration still shows it. An empty query name is a real name
+ * (L-URL-03). */
+static void
+test_nameless_cookie(void)
+{
+	static const char *const env[] = { "REQUEST_METHOD=GET",
+		"QUERY_STRING==x", "HTTP_COOKIE=a=1; b", NULL };
+	const struct cgi_field *f;
+	struct rig g;
+	cgi_req *r = rig_open(&g, env);
+
+	CHECK("L-CK-01 nameless cookie not found by \"\"",
+	    cgi_cookie_get(r, "") == NULL);
+	CHECK("L-CK-01 nor through cgi_find",
+	    cgi_find(r, CGI_SRC_COOKIE, "", 0) == NULL);
+	CHECK_STR("named cookie still found", cgi_cookie_get(r, "a"), "1");
+	f = cgi_field_at(r, 2);
+	CHECK("L-CK-01 iteration shows the nameless cookie",
+	    f != NULL && f->source == CGI_SRC_COOKIE && f->name_len == 0 &&
+	        strcmp(f->value, "b") == 0);
+	CHECK_STR("L-URL-03 empty query name is found", cgi_query_get(r, ""),
+	    "x");
+	(void)rig_close(&g);
+	rig_fini(&g);
+}
+
 static void
 test_sources(void)
 {
@@ -446,6 +473,7 @@ main(void)
 {
 	test_typed();
 	test_sources();
+	test_nameless_cookie();
 	test_body();
 	test_limits();
 	test_upload();
