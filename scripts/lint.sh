@@ -136,5 +136,18 @@ if [ "$forms" -eq 0 ]; then
 	bad "no <form in examples/: the L-3875-9.3 check has nothing to check"
 fi
 
+# 7. Every public function has a man page: each CGI_API function declared
+# in include/cgi.h is named by a .Fn or .Fo line in the SYNOPSIS of a
+# man/*.3 (the issue: man pages covering every function).
+documented=$(for m in man/*.3; do
+	awk '/^\.Sh SYNOPSIS/ { s = 1; next } /^\.Sh / { s = 0 }
+	    s && ($1 == ".Fn" || $1 == ".Fo") { print $2 }' "$m"
+done | sort -u)
+for fn in $(sed -n 's/^CGI_API[^(]*[ *]\(cgi_[a-z0-9_]*\)(.*/\1/p' \
+    include/cgi.h | sort -u); do
+	if echo "$documented" | grep -qx "$fn"; then ok; else
+		bad "$fn: declared in include/cgi.h, in no man/*.3 SYNOPSIS"; fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
