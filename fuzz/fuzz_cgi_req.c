@@ -52,8 +52,12 @@ exercise(cgi_req *r)
 		if (strlen(f->name) != f->name_len)
 			continue; /* names with NUL: only cgi_find_n could */
 		g = cgi_find(r, f->source, f->name, 0);
-		if (g == NULL || g->source != f->source)
+		if (f->source == CGI_SRC_COOKIE && f->name_len == 0) {
+			if (g != NULL)
+				__builtin_trap(); /* L-CK-01: found by no name */
+		} else if (g == NULL || g->source != f->source) {
 			__builtin_trap();
+		}
 		if (f->source != CGI_SRC_COOKIE && cgi_count(r, f->name) == 0)
 			__builtin_trap();
 		s = cgi_get(r, f->name);
