@@ -54,7 +54,8 @@ exercise(cgi_req *r)
 		g = cgi_find(r, f->source, f->name, 0);
 		if (f->source == CGI_SRC_COOKIE && f->name_len == 0) {
 			if (g != NULL)
-				__builtin_trap(); /* L-CK-01: found by no name */
+				__builtin_trap(); /* L-CK-01: found by no name
+				                   */
 		} else if (g == NULL || g->source != f->source) {
 			__builtin_trap();
 		}
