@@ -372,7 +372,7 @@ static void
 test_tamper(void)
 {
 	static const char repl[] = { 'A', 'z', '0', '9', '.', '-', '_', '!' };
-	char pair[400], bad[400], name[120];
+	char pair[400], bad[sizeof(pair) + 1], name[120];
 	size_t i, k, n, nbad = 0, nchanges = 0;
 	enum cgi_err e;
 
