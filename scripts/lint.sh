@@ -149,5 +149,22 @@ for fn in $(sed -n 's/^CGI_API[^(]*[ *]\(cgi_[a-z0-9_]*\)(.*/\1/p' \
 		bad "$fn: declared in include/cgi.h, in no man/*.3 SYNOPSIS"; fi
 done
 
+# 8. Issue 4 asks for a test of every L- item of the checklist: each L- ID
+# in ../shared/docs/rfc3875-checklist.md must be named by a test, a fuzz
+# target or a lint check (the ID followed by no more of an ID, so L-CK-1
+# is not L-CK-12). The checklist is beside the clone, not in it.
+CHECKLIST=../shared/docs/rfc3875-checklist.md
+if [ -f "$CHECKLIST" ]; then
+	for id in $(grep -o '`L-[^`]*`' "$CHECKLIST" | tr -d '`' |
+	    grep -E '^L-(3875|API|URL|MP|CK|HTML)-[0-9][0-9a-z.-]*$' |
+	    sort -u); do
+		re="$(echo "$id" | sed 's/\./\\./g')([^0-9a-z.]|\$)"
+		if grep -rqE --exclude-dir=out -- "$re" tests fuzz scripts; then ok; else
+			bad "$id: no test names this checklist item"; fi
+	done
+else
+	echo "skip: checklist coverage: $CHECKLIST is not beside the clone"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
