@@ -19,7 +19,10 @@ PYTHON  ?= /usr/bin/python3
 FUZZ_SECONDS ?= 60
 RUN_PORT ?= 8080
 
-VERSION  = 0.1.0
+# 0.2.0: cgi_nph, cgi_fail, cgi_want_form, cgi_path_segments,
+# cgi_no_path_info and the signed cookies were added; additions keep the
+# ABI, so the soname stays libcgi.so.$(SOMAJOR).
+VERSION  = 0.2.0
 SOMAJOR  = 0
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 -Wvla \
@@ -56,7 +59,7 @@ EX_BIN   := $(patsubst examples/cgi-bin/%.c,$(B)/examples/cgi-bin/%,$(EX_SRC))
 TOOL_BIN := $(patsubst %.c,$(B)/%,$(TOOL_SRC))
 EX_LIBS  := -lsqlite3
 
-.PHONY: all lib server examples tests run check check-unit check-fuzz \
+.PHONY: FORCE all lib server examples tests run check check-unit check-fuzz \
         check-e2e check-browser check-c deps install uninstall clean bench fuzz lint \
         valgrind
 
@@ -68,6 +71,14 @@ tests: $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
 
 # libcgi's objects are position-independent and keep only CGI_API visible.
 $(B)/lib/%.o: VIS = -fPIC -fvisibility=hidden
+
+# CGI_VERSION is compiled in (cgihttpd -V, SERVER_SOFTWARE, FastCGI): the
+# stamp changes only with VERSION, and then every object is rebuilt.
+$(B)/version.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo $(VERSION) | cmp -s - $@ || echo $(VERSION) > $@
+$(LIB_OBJ) $(SRV_OBJ) $(B)/server/main.o: $(B)/version.stamp
+FORCE:
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -81,8 +92,11 @@ $(B)/libcgi.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(B)/libcgi.o
 
-$(B)/libcgi.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libcgi.so.$(SOMAJOR) $(LDFLAGS) -o $(B)/libcgi.so.$(VERSION) $^
+# The versioned file is the real target, so a new VERSION builds it.
+$(B)/libcgi.so.$(VERSION): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libcgi.so.$(SOMAJOR) $(LDFLAGS) -o $@ $^
+
+$(B)/libcgi.so: $(B)/libcgi.so.$(VERSION)
 	ln -sf libcgi.so.$(VERSION) $(B)/libcgi.so.$(SOMAJOR)
 	ln -sf libcgi.so.$(VERSION) $@
 
