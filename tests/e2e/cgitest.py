@@ -48,6 +48,40 @@ def write_file(root, rel, data, executable=None):
     return path
 
 
+def tool_bytes(name):
+    """The test program build/tests/tools/NAME (a libcgi program that
+    prints what it was given), read for copying into a docroot. Fails,
+    naming the make target, when it is not built."""
+    path = os.path.join(BUILD, "tests", "tools", name)
+    if not os.access(path, os.X_OK):
+        raise AssertionError("%s not built (make %s)"
+                             % (path, os.path.relpath(path, ROOT)))
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def add_tool(tree, name, *cgi_names):
+    """Copies the test program NAME into tree/cgi-bin/ under each of
+    cgi_names, executable."""
+    prog = tool_bytes(name)
+    for cgi_name in cgi_names:
+        write_file(tree, "cgi-bin/" + cgi_name, prog, executable=True)
+
+
+def serve_tool(name, cgi_names, *args):
+    """A fresh docroot holding the test program NAME in cgi-bin/ under
+    each of cgi_names, and a Server on it started with args: (tree,
+    server), for a test class's setUpClass. The tree is removed again if
+    the server does not start."""
+    tree = make_tree()
+    try:
+        add_tool(tree, name, *cgi_names)
+        return tree, Server(tree, *args)
+    except BaseException:
+        shutil.rmtree(tree, True)
+        raise
+
+
 class Server:
     """A running cgihttpd. Use as a context manager or call stop()."""
 

@@ -18,7 +18,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import cgitest  # noqa: E402
 from cgifix import parse_response  # noqa: E402
 
-COOKIE_ECHO = os.path.join(cgitest.BUILD, "tests", "tools", "cookie_echo")
 TARGET = "/cgi-bin/cookie_echo.cgi"
 
 
@@ -27,18 +26,8 @@ class CookieLinesTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not os.access(COOKIE_ECHO, os.X_OK):
-            raise AssertionError("%s not built (make build/tests/tools/"
-                                 "cookie_echo)" % COOKIE_ECHO)
-        with open(COOKIE_ECHO, "rb") as f:
-            prog = f.read()
-        cls.tree = cgitest.make_tree({"cgi-bin/cookie_echo.cgi": prog})
-        try:
-            cls.srv = cgitest.Server(cls.tree, "--cgi-dir",
-                                     "/cgi-bin/=cgi-bin")
-        except BaseException:
-            shutil.rmtree(cls.tree, True)
-            raise
+        cls.tree, cls.srv = cgitest.serve_tool(
+            "cookie_echo", ["cookie_echo.cgi"], "--cgi-dir", "/cgi-bin/=cgi-bin")
 
     @classmethod
     def tearDownClass(cls):

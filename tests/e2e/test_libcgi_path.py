@@ -17,13 +17,10 @@ made of it; no_path (the same binary) calls cgi_no_path_info. Proves:
   same binary as path_echo answers /prog/extra with 200 (the 404 is the
   program's choice, not a missing file)."""
 import http.client
-import os
-import shutil
 import unittest
 
 import cgitest
 
-PATH_ECHO = os.path.join(cgitest.BUILD, "tests", "tools", "path_echo")
 DEADLINE = 10
 # cgi_error_page's markup: the server's own pages break the line before
 # <body>, so this tells the program's 404 from the server's.
@@ -47,14 +44,7 @@ def parse_echo(body):
 class LibcgiPathTest(cgitest.ServerTest):
     def setUp(self):
         super().setUp()
-        if not os.access(PATH_ECHO, os.X_OK):
-            self.fail("%s not built (make build/tests/tools/path_echo)"
-                      % PATH_ECHO)
-        with open(PATH_ECHO, "rb") as f:
-            data = f.read()
-        for name in ("path_echo", "no_path"):
-            cgitest.write_file(self.tree, "cgi-bin/" + name, data,
-                               executable=True)
+        cgitest.add_tool(self.tree, "path_echo", "path_echo", "no_path")
         self.srv = self.start()
 
     def get(self, target):

@@ -18,7 +18,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import cgitest  # noqa: E402
 from cgifix import parse_response  # noqa: E402
 
-REMOTE_ECHO = os.path.join(cgitest.BUILD, "tests", "tools", "remote_echo")
 TARGET = "/cgi-bin/remote_echo.cgi"
 CLAIMED = "203.0.113.9"  # TEST-NET-3 (RFC 5737): never a real peer here
 
@@ -28,18 +27,8 @@ class RemoteAddrTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not os.access(REMOTE_ECHO, os.X_OK):
-            raise AssertionError("%s not built (make build/tests/tools/"
-                                 "remote_echo)" % REMOTE_ECHO)
-        with open(REMOTE_ECHO, "rb") as f:
-            prog = f.read()
-        cls.tree = cgitest.make_tree({"cgi-bin/remote_echo.cgi": prog})
-        try:
-            cls.srv = cgitest.Server(cls.tree, "--cgi-dir",
-                                     "/cgi-bin/=cgi-bin")
-        except BaseException:
-            shutil.rmtree(cls.tree, True)
-            raise
+        cls.tree, cls.srv = cgitest.serve_tool(
+            "remote_echo", ["remote_echo.cgi"], "--cgi-dir", "/cgi-bin/=cgi-bin")
 
     @classmethod
     def tearDownClass(cls):

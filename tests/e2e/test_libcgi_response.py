@@ -9,22 +9,16 @@ real server (build/cgihttpd) and real clients, with tests/tools/resp_echo.c:
 - L-3875-8.2-b: cgi_want_form answers 415 to a text/plain POST and to a
   body without a type, and lets a urlencoded POST through."""
 import http.client
-import os
 import time
 import unittest
 
 import cgitest
 
-TOOL = os.path.join(cgitest.BUILD, "tests", "tools", "resp_echo")
-
 
 class ResponseTest(cgitest.ServerTest):
     def setUp(self):
         super().setUp()
-        with open(TOOL, "rb") as f:
-            prog = f.read()
-        cgitest.write_file(self.tree, "cgi-bin/nph-resp", prog, executable=True)
-        cgitest.write_file(self.tree, "cgi-bin/resp", prog, executable=True)
+        cgitest.add_tool(self.tree, "resp_echo", "nph-resp", "resp")
         self.srv = self.start()
 
     def request(self, method, path, body=None, headers=None):

@@ -10,14 +10,12 @@ import base64
 import hashlib
 import hmac
 import http.client
-import os
 import shutil
 import time
 import unittest
 
 import cgitest
 
-TOOL = os.path.join(cgitest.BUILD, "tests", "tools", "signed_cookie")
 KEY = b"signed_cookie test key, 32 byte\0"  # the tool's test key
 PATH = "/cgi-bin/signed_cookie"
 
@@ -32,12 +30,8 @@ class SignedCookieTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not os.access(TOOL, os.X_OK):
-            raise unittest.SkipTest("%s not built" % TOOL)
-        cls.tree = cgitest.make_tree(
-            {"cgi-bin/signed_cookie": open(TOOL, "rb").read()})
-        os.chmod(os.path.join(cls.tree, "cgi-bin", "signed_cookie"), 0o755)
-        cls.srv = cgitest.Server(cls.tree)
+        cls.tree, cls.srv = cgitest.serve_tool("signed_cookie",
+                                               ["signed_cookie"])
 
     @classmethod
     def tearDownClass(cls):
