@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,6 +19,7 @@
 
 #include "cgi_cli.h"
 #include "cgi_escape.h"
+#include "http_date.h"
 #include "http_status.h"
 #include "str.h"
 
@@ -390,27 +390,6 @@ drain(cgi_req *r)
 
 static bool http11(cgi_req *r);
 
-/* The time now as an IMF-fixdate (RFC 9110 5.6.7), in the C locale
- * whatever the program's: "Sun, 06 Nov 1994 08:49:37 GMT". */
-static int
-imf_date(char *out, size_t n)
-{
-	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-		"Fri", "Sat" };
-	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
-		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	time_t now = time(NULL);
-	struct tm tm;
-	int k;
-
-	if (gmtime_r(&now, &tm) == NULL)
-		return -1;
-	k = snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
-	    tm.tm_hour, tm.tm_min, tm.tm_sec);
-	return k < 0 || (size_t)k >= n ? -1 : 0;
-}
-
 /*
  * RFC 3875 5.2: an NPH program's response is the HTTP response. Its
  * status line carries the client's version (a 1.0 client gets 1.0), and
@@ -420,9 +399,9 @@ imf_date(char *out, size_t n)
 static int
 put_nph_head(cgi_req *r, int code)
 {
-	char date[40];
+	char date[HTTP_DATE_LEN + 1];
 
-	if (imf_date(date, sizeof(date)) == -1)
+	if (http_date_format(time(NULL), date, sizeof(date)) == -1)
 		return -1;
 	return buf_printf(&r->out,
 	    "HTTP/%s %d %s\r\nDate: %s\r\n"
